@@ -1,0 +1,1 @@
+"""Compile a checked rule base into an immutable, hashable Plan."""

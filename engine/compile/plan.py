@@ -1,0 +1,209 @@
+"""The Plan: compiled rules in dependency order, dated parameters, and profile readers.
+
+A Plan is immutable and shared freely across threads. Its hash names the content of the rule
+base (every rules and schemes file), so a receipt can say exactly which rules gave an advice.
+`plan.on(peildatum)` gives the view for one date: the rule versions and parameter values in
+force that day, cached per date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from engine.check.checker import CheckedBook, CheckedRule
+from engine.errors import EvaluationError, Location, RulesError
+from engine.lang import ir
+from engine.lang.compile import Closure, compile_expr
+from engine.load.loader import LoadedFact, LoadedParameter, LoadedScheme
+from engine.load.specs import Citation, FactSpec, Texts, Window
+from engine.run.profile_facts import Getter, collection_getter, scalar_getter
+
+DATE_CACHE_SIZE = 1024
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    id: str
+    scheme: str
+    citation: Citation
+    valid: Window | None
+    when_ir: ir.Node
+    when: Closure
+    conclusions: tuple[tuple[str, ir.Node, Closure], ...]
+    dominated_by: frozenset[str]
+    text: Texts
+    reads: tuple[str, ...]
+    location: Location
+
+    def applies_on(self, day: dt.date) -> bool:
+        return self.valid is None or self.valid.contains(day)
+
+
+@dataclass(frozen=True, eq=False)
+class Candidate:
+    """One rule as a way to conclude one fact."""
+
+    rule: Rule
+    when: Closure
+    value: Closure
+    value_ir: ir.Node
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    """Derive one fact: its candidate rules (valid on the date) and its default."""
+
+    fact: str
+    candidates: tuple[Candidate, ...]
+    default: Any  # None when the fact has no default
+
+
+@dataclass(frozen=True, eq=False)
+class DatedPlan:
+    peildatum: dt.date
+    params: dict[str, Any]
+    steps: tuple[Step, ...]
+
+
+class Plan:
+    def __init__(self, checked: CheckedBook, engine_version: str):
+        if checked.errors:
+            raise RulesError(checked.problems)
+        book = checked.book
+        self.engine_version = engine_version
+        self.hash = _content_hash(book.texts)
+        self.schemes: dict[str, LoadedScheme] = dict(book.schemes)
+        self.parameters: dict[str, LoadedParameter] = dict(book.parameters)
+        self.sources = dict(book.sources)
+        self.inputs: dict[str, LoadedFact] = dict(book.inputs)
+        self.derived: dict[str, LoadedFact] = dict(book.derived)
+        self.collections = {name: spec for name, (_, spec) in book.collections.items()}
+        self.records = book.records
+        self.order: tuple[str, ...] = tuple(checked.order)
+        self.rules: tuple[Rule, ...] = tuple(_compile_rule(r, checked) for r in checked.rules)
+        self.rules_by_id: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            self.rules_by_id.setdefault(rule.id, []).append(rule)
+        self.readers: tuple[tuple[str, Getter], ...] = self._readers()
+        self.scope = checked.scope
+        self.types: dict[str, str] = {name: d.type for name, d in checked.scope.names.items()}
+        self.scheme_facts: dict[str, tuple[str, ...]] = self._scheme_facts()
+        self._dated: dict[dt.date, DatedPlan] = {}
+        self._lock = threading.Lock()
+
+    def fact_spec(self, name: str) -> FactSpec | None:
+        fact = self.derived.get(name) or self.inputs.get(name)
+        return fact.spec if fact else None
+
+    def _scheme_facts(self) -> dict[str, tuple[str, ...]]:
+        """Per scheme, its own derived facts and every derived fact they depend on, in order."""
+        depends: dict[str, set[str]] = {name: set() for name in self.derived}
+        for rule in self.rules:
+            for fact, _, _ in rule.conclusions:
+                depends[fact] |= {n for n in rule.reads if n in self.derived}
+        result = {}
+        for scheme_id in self.schemes:
+            wanted = {n for n, f in self.derived.items() if f.scheme == scheme_id}
+            frontier = list(wanted)
+            while frontier:
+                for dependency in depends[frontier.pop()]:
+                    if dependency not in wanted:
+                        wanted.add(dependency)
+                        frontier.append(dependency)
+            result[scheme_id] = tuple(name for name in self.order if name in wanted)
+        return result
+
+    def _readers(self) -> tuple[tuple[str, Getter], ...]:
+        readers: list[tuple[str, Getter]] = []
+        for name, fact in sorted(self.inputs.items()):
+            readers.append((name, scalar_getter(fact.spec.from_ or "", name)))
+        for name, collection in sorted(self.collections.items()):
+            fields = {f: spec.spec.from_ or "" for f, spec in self.records[collection.record].items()}
+            readers.append((name, collection_getter(collection.from_, name, fields)))
+        return tuple(readers)
+
+    def on(self, peildatum: dt.date) -> DatedPlan:
+        """The rules and parameter values in force on `peildatum` (cached per date)."""
+        dated = self._dated.get(peildatum)
+        if dated is None:
+            dated = self._build_dated(peildatum)
+            with self._lock:
+                if len(self._dated) >= DATE_CACHE_SIZE:
+                    self._dated.clear()
+                self._dated[peildatum] = dated
+        return dated
+
+    def _build_dated(self, peildatum: dt.date) -> DatedPlan:
+        for scheme in self.schemes.values():
+            coverage = scheme.spec.coverage
+            if not coverage.contains(peildatum):
+                until = coverage.until.isoformat() if coverage.until else "open end"
+                raise EvaluationError(
+                    f"the rules for '{scheme.spec.id}' cover {coverage.from_.isoformat()} to {until}; "
+                    f"peildatum {peildatum.isoformat()} lies outside that period"
+                )
+        params = {}
+        for name, param in self.parameters.items():
+            value = parameter_value(param, peildatum)
+            if value is not None:
+                params[name] = value
+        by_fact: dict[str, list[Candidate]] = {name: [] for name in self.order}
+        for rule in self.rules:
+            if not rule.applies_on(peildatum):
+                continue
+            for fact, value_ir, value in rule.conclusions:
+                by_fact[fact].append(Candidate(rule, rule.when, value, value_ir))
+        steps = tuple(
+            Step(name, tuple(by_fact[name]), self.derived[name].spec.default) for name in self.order
+        )
+        return DatedPlan(peildatum, params, steps)
+
+
+def parameter_value(param: LoadedParameter, day: dt.date) -> Any:
+    """The value of a parameter on a day: the last value whose 'from' is on or before it.
+
+    None when it has no value yet; the checker guarantees no rule in force reads it then.
+    """
+    current = None
+    for value in param.spec.values:
+        if value.from_ <= day:
+            current = value
+    return None if current is None else _typed(current.value, param.spec.type)
+
+
+def _typed(value: Any, type_name: str) -> Any:
+    if type_name in ("money", "number") and not isinstance(value, int):
+        return Decimal(value)
+    if type_name.startswith("list["):
+        return tuple(value)
+    return value
+
+
+def _compile_rule(checked: CheckedRule, book: CheckedBook) -> Rule:
+    spec = checked.rule.spec
+    scope = book.scope
+    return Rule(
+        id=spec.id,
+        scheme=checked.rule.scheme,
+        citation=checked.rule.citation,
+        valid=spec.valid,
+        when_ir=checked.when,
+        when=compile_expr(checked.when, scope),
+        conclusions=tuple((fact, node, compile_expr(node, scope)) for fact, node in checked.then),
+        dominated_by=book.dominated_by.get(spec.id, frozenset()),
+        text=spec.text,
+        reads=tuple(sorted(checked.reads)),
+        location=checked.rule.location,
+    )
+
+
+def _content_hash(texts: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for name, content in sorted(texts):
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(content).digest())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,59 @@
+"""Errors the engine raises. Each carries one readable message; none carries personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EngineError(Exception):
+    """Base class: every error the engine raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something stands in a rules file."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of the loader or the checker."""
+
+    location: Location
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message}"
+
+
+class RulesError(EngineError):
+    """The rules or schemes could not be loaded; lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        errors = [p for p in problems if p.severity == "error"]
+        lines = "\n".join(str(p) for p in errors)
+        super().__init__(f"{len(errors)} error(s) in the rules:\n{lines}")
+
+
+class ProfileError(EngineError):
+    """A profile failed validation. Messages name field paths, never field values."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        lines = "\n".join(f"  {path}: {message}" for path, message in errors)
+        super().__init__(f"the profile is not valid ({len(errors)} problem(s)):\n{lines}")
+
+
+class EvaluationError(EngineError):
+    """The plan could not be evaluated for this peildatum (for example outside its coverage)."""
+
+
+class ScenarioError(EngineError):
+    """A scenario file is malformed."""

@@ -1,0 +1,73 @@
+"""Values in plain Dutch or English: € 1.401,50 and 1 januari 2026."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from decimal import Decimal
+from typing import Any
+
+from engine.values import Unknown, to_cents
+
+MONTHS = {
+    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+WORDS = {
+    "nl": {True: "ja", False: "nee", "unknown": "onbekend"},
+    "en": {True: "yes", False: "no", "unknown": "unknown"},
+}
+
+
+def money(amount: Decimal, lang: str) -> str:
+    cents = to_cents(Decimal(amount))
+    sign = "-" if cents < 0 else ""
+    whole, _, fraction = f"{abs(cents):.2f}".partition(".")
+    groups = f"{int(whole):,}"
+    if lang == "nl":
+        return f"{sign}€ {groups.replace(',', '.')},{fraction}"
+    return f"{sign}€{groups},{fraction}"
+
+
+def day(value: dt.date, lang: str) -> str:
+    month = MONTHS[lang][value.month - 1]
+    return f"{value.day} {month} {value.year}"
+
+
+def number(value: Any, lang: str) -> str:
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text.replace(".", ",") if lang == "nl" else text
+    return str(value)
+
+
+def value_text(value: Any, type_name: str | None, lang: str) -> str:
+    if type(value) is Unknown:
+        return WORDS[lang]["unknown"]
+    if isinstance(value, bool):
+        return WORDS[lang][value]
+    if isinstance(value, dt.date):
+        return day(value, lang)
+    if type_name == "money":
+        return money(value, lang)
+    if isinstance(value, int | Decimal):
+        return number(value, lang)
+    if isinstance(value, tuple | list):
+        return ", ".join(value_text(v, None, lang) for v in value)
+    return str(value)
+
+
+def placeholders(template: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+
+
+def render(template: str, values: dict[str, Any], types: dict[str, str], lang: str) -> str:
+    """Fill {name} placeholders with formatted values; an absent value reads as unknown."""
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        parts.append(literal)
+        if name is not None:
+            parts.append(value_text(values.get(name, Unknown()), types.get(name), lang))
+    return "".join(parts)

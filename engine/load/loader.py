@@ -1,0 +1,211 @@
+"""Load a rule base: `schemes/*.yaml` and `rules/**/*.yaml` under one root, into typed specs.
+
+Every spec keeps its file:line. Problems are collected, not raised one by one, so that a policy
+officer sees every mistake in one report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from engine.errors import Location, Problem
+from engine.load.specs import (
+    Citation,
+    CollectionSpec,
+    FactsFile,
+    FactSpec,
+    ParameterSpec,
+    RulesFile,
+    RuleSpec,
+    SchemeFile,
+    SchemeSpec,
+    Source,
+    Texts,
+)
+from engine.load.yaml_source import YamlError, line_of, read_yaml_file
+
+FACTS_FILE = "facts.yaml"
+
+
+@dataclass(frozen=True)
+class Located:
+    location: Location
+
+
+@dataclass(frozen=True)
+class LoadedScheme(Located):
+    spec: SchemeSpec
+    glossary: dict[str, Texts]
+
+
+@dataclass(frozen=True)
+class LoadedParameter(Located):
+    name: str
+    scheme: str
+    spec: ParameterSpec
+
+
+@dataclass(frozen=True)
+class LoadedFact(Located):
+    name: str
+    scheme: str | None  # None for the profile's input facts
+    spec: FactSpec
+
+
+@dataclass(frozen=True)
+class LoadedRule(Located):
+    spec: RuleSpec
+    scheme: str
+    citation: Citation  # with the file's law filled in
+
+
+@dataclass
+class RuleBook:
+    """Everything a rule base declares, as loaded; not yet checked across files."""
+
+    root: Path
+    schemes: dict[str, LoadedScheme] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    parameters: dict[str, LoadedParameter] = field(default_factory=dict)
+    inputs: dict[str, LoadedFact] = field(default_factory=dict)
+    records: dict[str, dict[str, LoadedFact]] = field(default_factory=dict)
+    collections: dict[str, tuple[Location, CollectionSpec]] = field(default_factory=dict)
+    derived: dict[str, LoadedFact] = field(default_factory=dict)
+    rules: list[LoadedRule] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    texts: list[tuple[str, bytes]] = field(default_factory=list)  # (relative path, bytes) for hashing
+
+    def problem(self, location: Location, message: str, severity: str = "error") -> None:
+        self.problems.append(Problem(location, message, severity))
+
+
+def load(root: Path) -> RuleBook:
+    """Load the rule base under `root` (a folder holding `rules/` and `schemes/`)."""
+    book = RuleBook(root=root)
+    rules_dir, schemes_dir = root / "rules", root / "schemes"
+    for folder in (rules_dir, schemes_dir):
+        if not folder.is_dir():
+            book.problem(Location(str(folder)), "folder not found: a rule base holds rules/ and schemes/")
+    if book.problems:
+        return book
+    for path in sorted(schemes_dir.glob("*.yaml")):
+        _load_scheme_file(book, path)
+    facts_path = rules_dir / FACTS_FILE
+    if facts_path.is_file():
+        _load_facts_file(book, facts_path)
+    else:
+        book.problem(Location(_display(book, facts_path)), "rules/facts.yaml is missing")
+    for path in sorted(rules_dir.rglob("*.yaml")):
+        if path != facts_path:
+            _load_rules_file(book, path)
+    return book
+
+
+def _display(book: RuleBook, path: Path) -> str:
+    try:
+        return str(path.relative_to(book.root))
+    except ValueError:
+        return str(path)
+
+
+def _read(book: RuleBook, path: Path, model: type[BaseModel]) -> tuple[Any, Any] | None:
+    """Read and validate one file; record problems with file:line and return (document, spec)."""
+    name = _display(book, path)
+    try:
+        book.texts.append((name, path.read_bytes()))
+        document = read_yaml_file(path, name)
+    except YamlError as exc:
+        book.problems.append(exc.problem)
+        return None
+    if not isinstance(document, dict):
+        book.problem(Location(name, 1), "the file must hold a mapping (key: value) at the top")
+        return None
+    try:
+        return document, model.model_validate(document)
+    except ValidationError as exc:
+        for error in exc.errors():
+            path_text = ".".join(str(p) for p in error["loc"]) or "(top)"
+            book.problem(Location(name, line_of(document, error["loc"])), f"{path_text}: {error['msg']}")
+        return None
+
+
+def _line(document: Any, *path: Any) -> int | None:
+    return line_of(document, path)
+
+
+def _load_scheme_file(book: RuleBook, path: Path) -> None:
+    read = _read(book, path, SchemeFile)
+    if read is None:
+        return
+    document, spec = read
+    name = _display(book, path)
+    scheme = spec.scheme
+    if scheme.id in book.schemes:
+        book.problem(Location(name, _line(document, "scheme")), f"scheme '{scheme.id}' is defined twice")
+        return
+    book.schemes[scheme.id] = LoadedScheme(Location(name, _line(document, "scheme")), scheme, spec.glossary)
+    for source_id, source in spec.sources.items():
+        if source_id in book.sources and book.sources[source_id] != source:
+            book.problem(
+                Location(name, _line(document, "sources", source_id)),
+                f"source '{source_id}' is defined differently in another scheme file",
+            )
+        book.sources[source_id] = source
+    for param_name, param in spec.parameters.items():
+        location = Location(name, _line(document, "parameters", param_name))
+        if param_name in book.parameters:
+            book.problem(location, f"parameter '{param_name}' is defined twice")
+            continue
+        citation = param.citation
+        if citation.law is None:
+            citation = citation.model_copy(update={"law": scheme.law.name, "bwb": scheme.law.bwb})
+        param = param.model_copy(update={"citation": citation})
+        book.parameters[param_name] = LoadedParameter(location, param_name, scheme.id, param)
+
+
+def _load_facts_file(book: RuleBook, path: Path) -> None:
+    read = _read(book, path, FactsFile)
+    if read is None:
+        return
+    document, spec = read
+    name = _display(book, path)
+    for fact_name, fact in spec.inputs.items():
+        book.inputs[fact_name] = LoadedFact(Location(name, _line(document, "inputs", fact_name)), fact_name, None, fact)
+    for record_name, fields in spec.records.items():
+        book.records[record_name] = {
+            field_name: LoadedFact(
+                Location(name, _line(document, "records", record_name, field_name)), field_name, None, fact
+            )
+            for field_name, fact in fields.items()
+        }
+    for coll_name, coll in spec.collections.items():
+        book.collections[coll_name] = (Location(name, _line(document, "collections", coll_name)), coll)
+
+
+def _load_rules_file(book: RuleBook, path: Path) -> None:
+    read = _read(book, path, RulesFile)
+    if read is None:
+        return
+    document, spec = read
+    name = _display(book, path)
+    for fact_name, fact in spec.facts.items():
+        location = Location(name, _line(document, "facts", fact_name))
+        if fact_name in book.derived:
+            book.problem(location, f"fact '{fact_name}' is declared twice (also at {book.derived[fact_name].location})")
+            continue
+        book.derived[fact_name] = LoadedFact(location, fact_name, spec.scheme, fact)
+    for index, rule in enumerate(spec.rules):
+        citation = rule.citation
+        if spec.law is not None and citation.law is None:
+            citation = citation.model_copy(update={"law": spec.law.name, "bwb": spec.law.bwb})
+        if citation.url is None and citation.bwb is not None:
+            url = f"https://wetten.overheid.nl/jci1.3:c:{citation.bwb}&artikel={citation.article}"
+            if citation.lid:
+                url += f"&lid={citation.lid}"
+            citation = citation.model_copy(update={"url": url})
+        location = Location(name, _line(document, "rules", index))
+        book.rules.append(LoadedRule(location, rule, spec.scheme, citation))

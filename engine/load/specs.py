@@ -1,0 +1,181 @@
+"""Typed specifications of what the YAML files say, before any checking across files.
+
+These are the shapes of `schemes/*.yaml` (a scheme, its sources and dated parameters),
+`rules/facts.yaml` (the facts read from a profile) and `rules/**/*.yaml` (derived facts and
+rules). Unknown keys are refused so that a typo cannot silently drop a condition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+FactType = Literal["bool", "number", "money", "date", "text"]
+OutputKind = Literal[
+    "status", "amount", "info", "obligation", "deadline", "discretion", "next_step", "referral"
+]
+SchemeStatus = Literal["eligible", "not_eligible", "refer"]
+
+ID_PATTERN = r"^[a-z][a-z0-9_.]*$"
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Texts(Spec):
+    """A text in Dutch (B1, klare taal) and English."""
+
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Law(Spec):
+    name: str = Field(min_length=1)
+    bwb: str = Field(pattern=r"^BWBR\d{7}$")
+    url: str | None = None
+
+
+class Citation(Spec):
+    """Where a rule or a parameter stands in the law. Law and BWB id may come from the file."""
+
+    law: str | None = None
+    bwb: str | None = Field(default=None, pattern=r"^BWBR\d{7}$")
+    article: str = Field(min_length=1)
+    lid: str | None = None
+    sub: str | None = None
+    url: str | None = None
+
+    @field_validator("article", "lid", "sub", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    def label(self) -> str:
+        parts = [f"art. {self.article}"]
+        if self.lid:
+            parts.append(f"lid {self.lid}")
+        if self.sub:
+            parts.append(f"onder {self.sub}")
+        return " ".join(parts) + (f" {self.law}" if self.law else "")
+
+
+class Window(Spec):
+    """A validity window; `until` is the last day it applies (inclusive), open if absent."""
+
+    from_: dt.date = Field(alias="from")
+    until: dt.date | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.until is not None and self.until < self.from_:
+            raise ValueError("'until' lies before 'from'")
+        return self
+
+    def contains(self, day: dt.date) -> bool:
+        return self.from_ <= day and (self.until is None or day <= self.until)
+
+
+class Source(Spec):
+    title: str = Field(min_length=1)
+    url: str = Field(min_length=1)
+    applies_from: dt.date | None = None
+    note: str | None = None
+
+
+class ParameterValue(Spec):
+    from_: dt.date = Field(alias="from")
+    value: Any
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ParameterSpec(Spec):
+    type: Literal["number", "money", "date", "text", "list[text]", "list[number]"]
+    label: Texts
+    citation: Citation
+    values: list[ParameterValue] = Field(min_length=1)
+    verify: str | None = None  # an open doubt about the figure, shown to reviewers
+
+
+class SchemeOutputs(Spec):
+    status: str = Field(pattern=NAME_PATTERN)
+    amount: str | None = Field(default=None, pattern=NAME_PATTERN)
+
+
+class SchemeSpec(Spec):
+    id: str = Field(pattern=NAME_PATTERN)
+    name: Texts
+    law: Law
+    body: str = Field(min_length=1)
+    summary: Texts
+    coverage: Window
+    outputs: SchemeOutputs
+
+
+class SchemeFile(Spec):
+    scheme: SchemeSpec
+    sources: dict[str, Source] = Field(min_length=1)
+    parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
+    glossary: dict[str, Texts] = Field(default_factory=dict)
+
+
+class FactSpec(Spec):
+    """A fact: read from the profile (`from`) or derived by rules."""
+
+    type: FactType
+    label: Texts
+    values: list[str] | None = None  # allowed values of a text fact
+    question: Texts | None = None  # how to ask for an input fact
+    from_: str | None = Field(default=None, alias="from")
+    default: bool | int | str | None = None
+    output: OutputKind | None = None
+    weigh: Texts | None = None  # for discretion points: what the law says to weigh
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class CollectionSpec(Spec):
+    record: str = Field(pattern=NAME_PATTERN)
+    from_: str = Field(alias="from")
+    label: Texts
+    question: Texts | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class FactsFile(Spec):
+    """rules/facts.yaml: what the engine reads from a profile."""
+
+    records: dict[str, dict[str, FactSpec]] = Field(default_factory=dict)
+    collections: dict[str, CollectionSpec] = Field(default_factory=dict)
+    inputs: dict[str, FactSpec] = Field(default_factory=dict)
+
+
+class RuleSpec(Spec):
+    id: str = Field(pattern=ID_PATTERN)
+    citation: Citation
+    valid: Window | None = None
+    when: str | bool = True
+    then: dict[str, Any] = Field(min_length=1)
+    overrides: list[str] = Field(default_factory=list)
+    text: Texts
+
+
+class RulesFile(Spec):
+    scheme: str = Field(pattern=NAME_PATTERN)
+    law: Law | None = None
+    facts: dict[str, FactSpec] = Field(default_factory=dict)
+    rules: list[RuleSpec] = Field(default_factory=list)
+
+
+# Number types accepted as parameter values, for the checker.
+NUMERIC_VALUE = (int, Decimal, float)

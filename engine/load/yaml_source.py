@@ -1,0 +1,144 @@
+"""Read YAML safely and remember where every mapping and key stands.
+
+Rules files come from policy staff, not programmers: the reader accepts plain data only (no
+tags that build objects, no aliases, bounded size) so that a hostile file cannot run code or
+blow up memory, and it keeps line numbers so that every later error can point at file:line.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine.errors import Location, Problem
+
+MAX_FILE_BYTES = 2_000_000
+MAX_NODES = 200_000
+
+
+class LineDict(dict):
+    """A mapping that knows its own line and the line of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without aliases and with a node budget."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "anchors and aliases (*name) are not allowed in rules files",
+                event.start_mark,
+            )
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise yaml.MarkedYAMLError(
+                None, None, f"the file has more than {MAX_NODES} YAML nodes",
+                self.peek_event().start_mark,
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+        mapping = LineDict()
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | bool) or key is None:
+                raise yaml.MarkedYAMLError(
+                    None, None, "a key must be plain text", key_node.start_mark
+                )
+            key = str(key)
+            if key in mapping:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"the key '{key}' appears twice", key_node.start_mark
+                )
+            mapping[key] = self.construct_object(value_node, deep=True)
+            mapping.key_lines[key] = key_node.start_mark.line + 1
+        return mapping
+
+
+def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+    """Numbers with a fraction become exact Decimals, never binary floats."""
+    text = loader.construct_scalar(node).replace("_", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise yaml.MarkedYAMLError(
+            None, None, f"'{text[:20]}' is not a plain decimal number", node.start_mark
+        )
+    return number
+
+
+_Loader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    lambda loader, node: loader.construct_mapping(node),
+)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+class YamlError(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def read_yaml_text(text: str, name: str) -> Any:
+    """Parse YAML text; raise YamlError with file:line on any problem."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
+        raise YamlError(Problem(Location(name), f"the file is larger than {MAX_FILE_BYTES} bytes"))
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = exc.problem or exc.context or "not valid YAML"
+        raise YamlError(Problem(Location(name, line), f"YAML: {reason}")) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(Problem(Location(name), f"YAML: {exc}")) from None
+    except RecursionError:
+        raise YamlError(Problem(Location(name), "YAML: nested too deeply")) from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml_file(path: Path, display_name: str | None = None) -> Any:
+    name = display_name or str(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise YamlError(Problem(Location(name), f"the file is larger than {MAX_FILE_BYTES} bytes"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise YamlError(Problem(Location(name), "the file is not UTF-8 text")) from None
+    except OSError as exc:
+        raise YamlError(Problem(Location(name), f"cannot read the file: {exc.strerror}")) from None
+    return read_yaml_text(text, name)
+
+
+def line_of(document: Any, loc: tuple[Any, ...]) -> int | None:
+    """The line of the deepest mapping or key on a pydantic error location path."""
+    line = getattr(document, "line", None)
+    node = document
+    for part in loc:
+        if isinstance(node, LineDict) and isinstance(part, str) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            line = getattr(node, "line", line)
+        else:
+            break
+    return line

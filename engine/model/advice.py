@@ -1,0 +1,128 @@
+"""The advice: per scheme a status, amounts, duties, dates, judgement points and the why.
+
+Serialised deterministically: the same advice gives the same bytes (sorted keys, Decimal
+amounts as text with cents, ISO dates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Status = Literal["eligible", "not_eligible", "undetermined", "refer"]
+Value = bool | int | Decimal | dt.date | str | None
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CitationOut(Out):
+    law: str
+    bwb: str
+    article: str
+    lid: str | None = None
+    sub: str | None = None
+    url: str | None = None
+    label: str
+
+
+class AppliedRule(Out):
+    rule: str
+    citation: CitationOut
+    concluded: dict[str, Value]
+    values: dict[str, Value]
+    text: str
+
+
+class Condition(Out):
+    """A condition that decided a negative outcome: it failed, or an exclusion held."""
+
+    rule: str
+    citation: CitationOut
+    condition: str
+    holds: bool
+    values: dict[str, Value]
+    text: str
+
+
+class Amount(Out):
+    fact: str
+    label: str
+    value: Decimal
+    period: Literal["month"] = "month"
+
+
+class Item(Out):
+    """An obligation or a next step."""
+
+    fact: str
+    label: str
+    text: str
+    citation: CitationOut | None = None
+
+
+class Deadline(Out):
+    fact: str
+    label: str
+    date: dt.date
+    text: str
+    citation: CitationOut | None = None
+
+
+class DiscretionPoint(Out):
+    fact: str
+    label: str
+    weigh: str
+    text: str
+    citation: CitationOut | None = None
+
+
+class Conflict(Out):
+    fact: str
+    rules: list[str]
+
+
+class SchemeAdvice(Out):
+    scheme: str
+    name: str
+    body: str
+    status: Status
+    refer_to: str | None = None
+    amount: Decimal | None = None
+    amounts: list[Amount] = []
+    facts: dict[str, Value] = {}
+    obligations: list[Item] = []
+    next_steps: list[Item] = []
+    deadlines: list[Deadline] = []
+    discretion_points: list[DiscretionPoint] = []
+    explanation: list[AppliedRule] = []
+    decisive_conditions: list[Condition] = []
+    missing_facts: list[str] = []
+    conflicts: list[Conflict] = []
+
+
+class Receipt(Out):
+    engine_version: str
+    plan_hash: str
+    peildatum: dt.date
+    language: Literal["nl", "en"]
+
+
+class Advice(Out):
+    receipt: Receipt
+    schemes: list[SchemeAdvice]
+
+    def scheme(self, scheme_id: str) -> SchemeAdvice:
+        for scheme in self.schemes:
+            if scheme.scheme == scheme_id:
+                return scheme
+        raise KeyError(scheme_id)
+
+    def to_json(self) -> str:
+        data = self.model_dump(mode="json")
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

@@ -1,0 +1,326 @@
+"""The citizen profile: one household, as the intake sees it.
+
+Strict: wrong types are refused, never coerced ("yes" is not a yes/no answer). A field left
+out or null is unknown, and the engine treats it as unknown, never as zero or false. An empty
+list is a known "none" (no income); an absent list is unknown. Errors name the field path,
+never the value that was given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from engine.errors import ProfileError
+
+MAX_MONEY = Decimal("100000000")  # one hundred million euros: anything larger is a typing error
+
+
+def _money(value: Any) -> Decimal:
+    """Euros as Decimal with at most two decimals, from a number or a plain decimal text."""
+    if isinstance(value, bool):
+        raise ValueError("an amount must be a number of euros, not yes/no")
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, int):
+        value = Decimal(value)
+    if isinstance(value, str):
+        try:
+            value = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError("an amount must be a plain decimal number like 1401.50") from None
+    if not isinstance(value, Decimal):
+        raise ValueError("an amount must be a number of euros")
+    if not value.is_finite():
+        raise ValueError("an amount must be a finite number")
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError("an amount has at most two decimals (cents)")
+    if value < 0:
+        raise ValueError("an amount cannot be negative here")
+    if value > MAX_MONEY:
+        raise ValueError("the amount is implausibly large")
+    return value
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ValueError("give a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("a date must be written YYYY-MM-DD and exist") from None
+    raise ValueError("a date must be written YYYY-MM-DD")
+
+
+def _weeks(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("give a whole number of weeks")
+    if not 0 <= value <= 53:
+        raise ValueError("weeks in a year lie between 0 and 53")
+    return value
+
+
+# Enum fields accept their text values (as JSON and YAML give them) but nothing else.
+Lax = Field(strict=False)
+
+Money = Annotated[Decimal, BeforeValidator(_money)]
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Weeks = Annotated[int, BeforeValidator(_weeks)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Role(StrEnum):
+    applicant = "applicant"
+    partner = "partner"
+    child = "child"
+    other_resident = "other_resident"
+
+
+class Relation(StrEnum):
+    """How a household member other than the partner is related to the applicant."""
+
+    parent = "parent"
+    child = "child"
+    sibling = "sibling"
+    grandparent = "grandparent"
+    grandchild = "grandchild"
+    parent_in_law = "parent_in_law"
+    child_in_law = "child_in_law"
+    sibling_in_law = "sibling_in_law"
+    other_relative = "other_relative"
+    none = "none"
+
+
+class ResidencePermit(StrEnum):
+    """Lawful residence under art. 8 Vreemdelingenwet 2000, by letter; `none` if not lawful."""
+
+    a = "a"
+    b = "b"
+    c = "c"
+    d = "d"
+    e = "e"
+    f = "f"
+    g = "g"
+    h = "h"
+    i = "i"
+    j = "j"
+    k = "k"
+    l = "l"  # noqa: E741 - the letter of the law
+    none = "none"
+
+
+class IncomeKind(StrEnum):
+    wages = "wages"
+    self_employment = "self_employment"
+    benefit = "benefit"
+    pension = "pension"
+    alimony = "alimony"
+    student_finance = "student_finance"
+    child_benefit = "child_benefit"  # kinderbijslag
+    child_budget = "child_budget"  # kindgebonden budget (Awir toeslag)
+    healthcare_allowance = "healthcare_allowance"  # zorgtoeslag (Awir)
+    rent_allowance = "rent_allowance"  # huurtoeslag (Awir)
+    childcare_allowance = "childcare_allowance"  # kinderopvangtoeslag (Awir)
+    informal_care_appreciation = "informal_care_appreciation"  # mantelzorgwaardering
+    single_earner_compensation = "single_earner_compensation"  # art. 78gg Pw
+    gift = "gift"
+    other = "other"
+
+
+class EducationKind(StrEnum):
+    """Which kind of education someone follows or could follow."""
+
+    wsf = "wsf"  # education that can give a right to studiefinanciering (WSF 2000)
+    wtos = "wtos"  # WTOS chapter 4
+    bbl = "bbl"  # MBO beroepsbegeleidende leerweg
+    abroad_comparable = "abroad_comparable"
+    praktijkonderwijs = "praktijkonderwijs"
+    vso = "vso"
+    other = "other"
+
+
+class IncomeItem(Model):
+    kind: Annotated[IncomeKind, Lax]
+    net_monthly: Money
+
+
+class Education(Model):
+    follows_education: bool | None = None
+    kind: Annotated[EducationKind | None, Lax] = None
+    entitled_to_student_finance: bool | None = None
+    can_follow_funded_education: bool | None = None  # could follow WSF/WTOS-funded education
+    left_praktijkonderwijs_or_vso_within_year: bool | None = None
+    dutch_language_education_8_years: bool | None = None
+
+
+class Exclusions(Model):
+    """The situations of art. 13 Participatiewet, asked of the applicant and partner."""
+
+    detained: bool | None = None
+    evading_sentence: bool | None = None
+    military_service: bool | None = None
+    on_strike_or_locked_out: bool | None = None
+    repaying_debts_while_having_means: bool | None = None
+    uitreiziger: bool | None = None
+    unpaid_leave: bool | None = None
+    wazo_leave_single_parent: bool | None = None
+    in_institution: bool | None = None
+    weeks_abroad_this_year: Weeks | None = None
+    consecutive_weeks_abroad: Weeks | None = None
+
+
+class Work(Model):
+    fully_and_permanently_incapacitated: bool | None = None  # art. 4 WIA
+    medically_limited_hours: bool | None = None  # medisch urenbeperkt
+    in_lks_target_group: bool | None = None  # doelgroep loonkostensubsidie
+    care_duties: bool | None = None
+    integration_diploma: bool | None = None  # inburgeringsexamen or onderwijsroute diploma
+
+
+class Person(Model):
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    role: Annotated[Role, Lax]
+    relation_to_applicant: Annotated[Relation | None, Lax] = None
+    birth_date: Date | None = None
+    nationality: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")  # ISO 3166 alpha-2
+    residence_permit: Annotated[ResidencePermit | None, Lax] = None
+    lives_in_netherlands: bool | None = None
+    main_residence_in_home: bool | None = None
+    written_commercial_agreement: bool | None = None  # with the applicant, at a commercial price
+    commercial_tenant_same_landlord: bool | None = None
+    parents_cannot_provide: bool | None = None  # art. 20 lid 3: cannot fall back on parents
+    caring_with_residence_elsewhere: bool | None = None  # art. 22a lid 4: mantelzorg elsewhere
+    exclusions: Exclusions = Exclusions()
+    education: Education = Education()
+    work: Work = Work()
+    incomes: list[IncomeItem] | None = Field(default=None, max_length=50)
+
+    @property
+    def is_dutch(self) -> bool | None:
+        return None if self.nationality is None else self.nationality == "NL"
+
+
+class OwnHome(Model):
+    market_value: Money | None = None  # waarde in het economisch verkeer bij vrije oplevering
+    mortgage_debt: Money | None = None
+
+
+class Assets(Model):
+    """The household's possessions and debts, as art. 34 Participatiewet counts them."""
+
+    bank_and_cash: Money | None = None
+    other_possessions: Money | None = None  # beyond customary household goods
+    debts: Money | None = None
+    own_home: OwnHome | None = None  # absent if the household owns no home it lives in
+    owns_home: bool | None = None
+
+
+class Profile(Model):
+    municipality: str | None = Field(default=None, max_length=80)
+    reporting_date: Date | None = None  # datum van melding (art. 41, 44 Participatiewet)
+    members: list[Person] = Field(min_length=1, max_length=30)
+    assets: Assets = Assets()
+
+    @model_validator(mode="after")
+    def _household_shape(self) -> Profile:
+        roles = [m.role for m in self.members]
+        if roles.count(Role.applicant) != 1:
+            raise ValueError("a household has exactly one member with role 'applicant'")
+        if roles.count(Role.partner) > 1:
+            raise ValueError("a household has at most one member with role 'partner'")
+        ids = [m.id for m in self.members]
+        if len(set(ids)) != len(ids):
+            raise ValueError("every member needs a distinct id")
+        return self
+
+    @property
+    def applicant(self) -> Person:
+        return next(m for m in self.members if m.role is Role.applicant)
+
+    @property
+    def partner(self) -> Person | None:
+        return next((m for m in self.members if m.role is Role.partner), None)
+
+    @property
+    def has_partner(self) -> bool:
+        return self.partner is not None
+
+    @property
+    def children(self) -> list[Person]:
+        return [m for m in self.members if m.role is Role.child]
+
+    @property
+    def other_residents(self) -> list[Person]:
+        return [m for m in self.members if m.role is Role.other_resident]
+
+    @property
+    def owns_home(self) -> bool | None:
+        return self.assets.owns_home
+
+
+def _error_path(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part in ("function-before[_money(), decimal]", "function-before[_date(), date]"):
+            continue
+        elif isinstance(part, str) and ("[" in part or "(" in part):
+            continue  # pydantic's internal validator names
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts) or "(profile)"
+
+
+def profile_from_dict(data: Any) -> Profile:
+    """Validate a profile; raise ProfileError that names field paths and never echoes values."""
+    if not isinstance(data, dict):
+        raise ProfileError([("(profile)", "a profile is a mapping with 'members' and more")])
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_input=False, include_url=False):
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append((_error_path(error["loc"]), message))
+        raise ProfileError(problems) from None
+    except RecursionError:
+        raise ProfileError([("(profile)", "the profile is nested too deeply")]) from None
+
+
+def profile_from_file(path: Path) -> Profile:
+    """Read a profile from a .json, .yaml or .yml file."""
+    from engine.load.yaml_source import YamlError, read_yaml_file
+
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        except OSError as exc:
+            raise ProfileError([("(file)", f"cannot read the profile: {exc.strerror}")]) from None
+        except (ValueError, RecursionError) as exc:
+            raise ProfileError([("(file)", f"not valid JSON: {str(exc).split(':')[0]}")]) from None
+    else:
+        try:
+            data = read_yaml_file(path, path.name)
+        except YamlError as exc:
+            raise ProfileError([("(file)", exc.problem.message)]) from None
+    return profile_from_dict(data)

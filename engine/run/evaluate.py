@@ -1,0 +1,111 @@
+"""Forward chaining to a fixpoint, in strata, with default logic and three-valued facts.
+
+The checker has ordered derived facts so that every fact is derived after all facts it reads
+(the rule base is stratified: no cycles), so one pass in that order reaches the fixpoint and
+negation only ever reads complete facts.
+
+For each fact, its candidate rules are evaluated; a rule that holds wins unless a rule that
+overrides it holds too (lex specialis). When two undominated rules hold with different
+values, that is a conflict: reported, never resolved by a silent pick. When a rule whose
+condition is unknown could change the result, the fact is unknown and names what is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.compile.plan import Candidate, DatedPlan, Plan, Step
+from engine.errors import EvaluationError
+from engine.lang.compile import Context
+from engine.model.profile import Profile
+from engine.values import NOT_DERIVED, Unknown, merge_unknown
+
+DEFAULT = "default"
+
+
+@dataclass
+class Trace:
+    """What the run found: every fact's value and, for derived facts, which rule decided it."""
+
+    plan: Plan
+    dated: DatedPlan
+    facts: dict[str, Any]
+    decided_by: dict[str, str | None] = field(default_factory=dict)  # rule id, DEFAULT or None
+    conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def peildatum(self) -> dt.date:
+        return self.dated.peildatum
+
+    def context(self) -> Context:
+        return Context(self.facts, self.dated.params, self.dated.peildatum)
+
+
+def read_profile(plan: Plan, profile: Profile) -> dict[str, Any]:
+    return {name: read(profile) for name, read in plan.readers}
+
+
+def run(plan: Plan, profile: Profile, peildatum: dt.date) -> Trace:
+    dated = plan.on(peildatum)
+    facts = read_profile(plan, profile)
+    trace = Trace(plan, dated, facts)
+    ctx = Context(facts, dated.params, peildatum)
+    try:
+        for step in dated.steps:
+            facts[step.fact] = _derive(step, ctx, trace)
+    except KeyError as exc:
+        raise EvaluationError(
+            f"parameter {exc} has no value on {peildatum.isoformat()}"
+        ) from None
+    return trace
+
+
+def _derive(step: Step, ctx: Context, trace: Trace) -> Any:
+    holding: list[Candidate] = []
+    open_: list[tuple[Candidate, Unknown]] = []
+    for candidate in step.candidates:
+        condition = candidate.when(ctx)
+        if condition is True:
+            holding.append(candidate)
+        elif condition is not False:
+            open_.append((candidate, condition))
+
+    if holding:
+        ids = {c.rule.id for c in holding}
+        winners = [c for c in holding if not (c.rule.dominated_by & ids)]
+        values = [c.value(ctx) for c in winners]
+        if any(not _same(values[0], v) for v in values[1:]):
+            rule_ids = tuple(sorted({c.rule.id for c in winners}))
+            trace.conflicts[step.fact] = rule_ids
+            trace.decided_by[step.fact] = None
+            return NOT_DERIVED
+        result, decided = values[0], winners[0].rule.id
+    elif step.default is not None:
+        result, decided = step.default, DEFAULT
+    else:
+        result, decided = NOT_DERIVED, None
+
+    # A rule whose condition is unknown matters unless a holding rule overrides it or it
+    # would conclude the same value anyway.
+    blocking = [
+        condition
+        for candidate, condition in open_
+        if not (candidate.rule.dominated_by & {c.rule.id for c in holding})
+        and not _same(candidate.value(ctx), result)
+    ]
+    if blocking:
+        trace.decided_by[step.fact] = None
+        return merge_unknown(*blocking)
+    trace.decided_by[step.fact] = decided
+    return result
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal known values; a yes/no never equals a number (True == 1 in Python)."""
+    if type(a) is Unknown or type(b) is Unknown:
+        return False
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    return a == b
