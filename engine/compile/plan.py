@@ -13,17 +13,18 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from engine.check.checker import CheckedBook, CheckedRule
 from engine.errors import EvaluationError, Location, RulesError
 from engine.lang import ir
 from engine.lang.compile import Closure, compile_expr
 from engine.load.loader import LoadedFact, LoadedParameter, LoadedScheme
-from engine.load.specs import Citation, FactSpec, Texts, Window
-from engine.run.profile_facts import Getter, collection_getter, scalar_getter
+from engine.load.specs import Citation, FactSpec, OutputKind, Texts, Window
+from engine.run.profile_facts import Getter, collection_getter, root_of, scalar_getter
 
 DATE_CACHE_SIZE = 1024
+OUTPUT_KINDS = get_args(OutputKind)
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,6 +39,7 @@ class Rule:
     dominated_by: frozenset[str]
     text: Texts
     reads: tuple[str, ...]
+    reads_scalar: tuple[str, ...]  # the reads that are not collections, for explanations
     location: Location
 
     def applies_on(self, day: dt.date) -> bool:
@@ -68,6 +70,7 @@ class DatedPlan:
     peildatum: dt.date
     params: dict[str, Any]
     steps: tuple[Step, ...]
+    rules: dict[str, Rule]  # the rule versions in force on the date, by id
 
 
 class Plan:
@@ -90,9 +93,21 @@ class Plan:
         for rule in self.rules:
             self.rules_by_id.setdefault(rule.id, []).append(rule)
         self.readers: tuple[tuple[str, Getter], ...] = self._readers()
+        self.root_names: tuple[str, ...] = self.roots
         self.scope = checked.scope
         self.types: dict[str, str] = {name: d.type for name, d in checked.scope.names.items()}
         self.scheme_facts: dict[str, tuple[str, ...]] = self._scheme_facts()
+        # Per scheme and output kind, the scheme's own output facts in derivation order.
+        self.scheme_outputs: dict[str, dict[str, tuple[str, ...]]] = {
+            scheme_id: {
+                kind: tuple(
+                    f for f in self.order
+                    if self.derived[f].scheme == scheme_id and self.derived[f].spec.output == kind
+                )
+                for kind in OUTPUT_KINDS
+            }
+            for scheme_id in self.schemes
+        }
         self._dated: dict[dt.date, DatedPlan] = {}
         self._lock = threading.Lock()
 
@@ -121,11 +136,18 @@ class Plan:
     def _readers(self) -> tuple[tuple[str, Getter], ...]:
         readers: list[tuple[str, Getter]] = []
         for name, fact in sorted(self.inputs.items()):
-            readers.append((name, scalar_getter(fact.spec.from_ or "", name)))
+            readers.append((name, scalar_getter(fact.spec.from_ or "", name, rooted=True)))
         for name, collection in sorted(self.collections.items()):
             fields = {f: spec.spec.from_ or "" for f, spec in self.records[collection.record].items()}
             readers.append((name, collection_getter(collection.from_, name, fields)))
         return tuple(readers)
+
+    @property
+    def roots(self) -> tuple[str, ...]:
+        """The profile's top-level names the readers start from."""
+        paths = [f.spec.from_ or "" for f in self.inputs.values()]
+        paths += [c.from_ for c in self.collections.values()]
+        return tuple(sorted({root_of(p) for p in paths}))
 
     def on(self, peildatum: dt.date) -> DatedPlan:
         """The rules and parameter values in force on `peildatum` (cached per date)."""
@@ -161,7 +183,8 @@ class Plan:
         steps = tuple(
             Step(name, tuple(by_fact[name]), self.derived[name].spec.default) for name in self.order
         )
-        return DatedPlan(peildatum, params, steps)
+        in_force = {rule.id: rule for rule in self.rules if rule.applies_on(peildatum)}
+        return DatedPlan(peildatum, params, steps, in_force)
 
 
 def parameter_value(param: LoadedParameter, day: dt.date) -> Any:
@@ -198,6 +221,9 @@ def _compile_rule(checked: CheckedRule, book: CheckedBook) -> Rule:
         dominated_by=book.dominated_by.get(spec.id, frozenset()),
         text=spec.text,
         reads=tuple(sorted(checked.reads)),
+        reads_scalar=tuple(
+            sorted(n for n in checked.reads if not scope.names[n].type.startswith("collection["))
+        ),
         location=checked.rule.location,
     )
 

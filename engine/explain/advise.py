@@ -1,13 +1,18 @@
-"""Turn a run's trace into the Advice: per scheme its status, amounts, duties and the why."""
+"""Turn a run's trace into the Advice: per scheme its status, amounts, duties and the why.
+
+The output objects are built with `model_construct`: their content comes from a checked plan
+and a validated profile, so validating it again would only cost time.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from engine.compile.plan import Plan, Rule
-from engine.explain.format import placeholders, render
+from engine.compile.plan import Rule
+from engine.explain.format import fill, value_text
 from engine.explain.why import decisive_conditions
 from engine.lang.ir import names_in
 from engine.load.specs import Citation
@@ -31,12 +36,18 @@ from engine.values import Unknown, to_cents
 
 def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     plan = trace.plan
-    schemes = [_scheme_advice(trace, scheme_id, lang) for scheme_id in sorted(plan.schemes)]
-    receipt = Receipt(
+    schemes = [_scheme_advice(_SchemeView(trace, s, lang)) for s in sorted(plan.schemes)]
+    receipt = Receipt.model_construct(
         engine_version=plan.engine_version, plan_hash=plan.hash, peildatum=trace.peildatum,
-        language=lang,  # type: ignore[arg-type]
+        language=lang,
     )
-    return Advice(receipt=receipt, schemes=schemes)
+    return Advice.model_construct(receipt=receipt, schemes=schemes)
+
+
+@lru_cache(maxsize=8192)
+def rule_citation(rule: Rule) -> CitationOut:
+    """The citation of a rule, made once per rule (rules hash by identity, cheaply)."""
+    return citation_out(rule.citation)
 
 
 def citation_out(citation: Citation) -> CitationOut:
@@ -51,22 +62,35 @@ class _SchemeView:
 
     def __init__(self, trace: Trace, scheme_id: str, lang: str):
         self.trace, self.plan, self.lang = trace, trace.plan, lang
+        self.scheme_id = scheme_id
         self.scheme = self.plan.schemes[scheme_id].spec
         self.facts = self.plan.scheme_facts[scheme_id]
-        self.own = [f for f in self.facts if self.plan.derived[f].scheme == scheme_id]
-        self.rules = {r.id: r for r in self.plan.rules if r.applies_on(trace.peildatum)}
+        self.outputs = self.plan.scheme_outputs[scheme_id]
+        self.values = trace.facts
+        self.params = trace.dated.params
+        self._json: dict[str, Value] = {}
+        self._texts: dict[str, str] = {}
+        self._formatted: dict[str, str] = {}
 
     def value(self, name: str) -> Any:
-        if name in self.trace.facts:
-            return self.trace.facts[name]
-        return self.trace.dated.params.get(name, Unknown())
+        value = self.values.get(name, self)
+        if value is self:
+            return self.params.get(name, Unknown())
+        return value
 
     def json_value(self, name: str) -> Value:
+        if name not in self._json:
+            self._json[name] = self._to_json(name)
+        return self._json[name]
+
+    def _to_json(self, name: str) -> Value:
         value = self.value(name)
         if type(value) is Unknown:
             return None
-        if isinstance(value, tuple | list):
-            return ", ".join(str(v) for v in value) if all(not isinstance(v, dict) for v in value) else None
+        if isinstance(value, tuple):
+            return ", ".join(str(v) for v in value)
+        if isinstance(value, list):
+            return None  # a collection: its items are not scalar values
         if isinstance(value, Decimal) and self.plan.types.get(name) == "money":
             return to_cents(value)
         return value
@@ -77,49 +101,55 @@ class _SchemeView:
 
     def rule_of(self, fact: str) -> Rule | None:
         decided = self.trace.decided_by.get(fact)
-        return self.rules.get(decided) if decided not in (None, DEFAULT) else None
+        return self.trace.dated.rules.get(decided) if decided not in (None, DEFAULT) else None
+
+    def formatted(self, name: str) -> str:
+        if name not in self._formatted:
+            self._formatted[name] = value_text(self.value(name), self.plan.types.get(name), self.lang)
+        return self._formatted[name]
 
     def text(self, rule: Rule) -> str:
-        template = getattr(rule.text, self.lang)
-        values = {name: self.value(name) for name in placeholders(template)}
-        return render(template, values, self.plan.types, self.lang)
+        if rule.id not in self._texts:
+            template = getattr(rule.text, self.lang)
+            self._texts[rule.id] = fill(template, self.formatted)
+        return self._texts[rule.id]
 
-    def outputs(self, kind: str) -> list[str]:
-        return [f for f in self.own if self.plan.derived[f].spec.output == kind]
+    def output_facts(self) -> list[str]:
+        return [f for facts in self.outputs.values() for f in facts]
 
 
-def _scheme_advice(trace: Trace, scheme_id: str, lang: str) -> SchemeAdvice:
-    view = _SchemeView(trace, scheme_id, lang)
-    outputs = view.scheme.outputs
-    status_value = view.value(outputs.status)
-    output_facts = [f for f in view.own if view.plan.derived[f].spec.output is not None]
-    missing = sorted({m for f in output_facts if type(v := view.value(f)) is Unknown for m in v.missing})
+def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
+    status_value = view.value(view.scheme.outputs.status)
     status = "undetermined" if type(status_value) is Unknown else status_value
+    missing = sorted({
+        m for f in view.output_facts() if type(v := view.value(f)) is Unknown for m in v.missing
+    })
     conflicts = [
-        Conflict(fact=f, rules=list(trace.conflicts[f])) for f in view.facts if f in trace.conflicts
+        Conflict(fact=f, rules=list(view.trace.conflicts[f]))
+        for f in view.facts if f in view.trace.conflicts
     ]
-    return SchemeAdvice(
-        scheme=scheme_id,
-        name=getattr(view.scheme.name, lang),
+    return SchemeAdvice.model_construct(
+        scheme=view.scheme_id,
+        name=getattr(view.scheme.name, view.lang),
         body=view.scheme.body,
         status=status,
         refer_to=_referral(view) if status == "refer" else None,
         amount=_main_amount(view, status),
         amounts=_amounts(view),
-        facts={f: view.json_value(f) for f in view.outputs("info") if type(view.value(f)) is not Unknown},
+        facts={f: view.json_value(f) for f in view.outputs["info"] if type(view.value(f)) is not Unknown},
         obligations=_items(view, "obligation"),
         next_steps=_items(view, "next_step"),
         deadlines=_deadlines(view),
         discretion_points=_discretion(view),
         explanation=_explanation(view),
-        decisive_conditions=_decisive(view, outputs.status) if status == "not_eligible" else [],
+        decisive_conditions=_decisive(view) if status == "not_eligible" else [],
         missing_facts=missing,
         conflicts=conflicts,
     )
 
 
 def _referral(view: _SchemeView) -> str | None:
-    for fact in view.outputs("referral"):
+    for fact in view.outputs["referral"]:
         value = view.value(fact)
         if isinstance(value, str):
             return value
@@ -135,50 +165,50 @@ def _main_amount(view: _SchemeView, status: str) -> Decimal | None:
 
 
 def _amounts(view: _SchemeView) -> list[Amount]:
-    amounts = []
-    for fact in view.outputs("amount"):
-        value = view.value(fact)
-        if type(value) is not Unknown:
-            amounts.append(Amount(fact=fact, label=view.label(fact), value=to_cents(value)))
-    return amounts
+    return [
+        Amount(fact=f, label=view.label(f), value=to_cents(v), period="month")
+        for f in view.outputs["amount"]
+        if type(v := view.value(f)) is not Unknown
+    ]
+
+
+def _texts(view: _SchemeView, fact: str) -> tuple[str, CitationOut | None]:
+    rule = view.rule_of(fact)
+    if rule is None:
+        return view.label(fact), None
+    return view.text(rule), rule_citation(rule)
 
 
 def _items(view: _SchemeView, kind: str) -> list[Item]:
     items = []
-    for fact in view.outputs(kind):
+    for fact in view.outputs[kind]:
         if view.value(fact) is True:
-            rule = view.rule_of(fact)
-            items.append(Item(
-                fact=fact, label=view.label(fact), text=view.text(rule) if rule else view.label(fact),
-                citation=citation_out(rule.citation) if rule else None,
-            ))
+            text, citation = _texts(view, fact)
+            items.append(Item(fact=fact, label=view.label(fact), text=text, citation=citation))
     return items
 
 
 def _deadlines(view: _SchemeView) -> list[Deadline]:
     deadlines = []
-    for fact in view.outputs("deadline"):
+    for fact in view.outputs["deadline"]:
         value = view.value(fact)
         if isinstance(value, dt.date):
-            rule = view.rule_of(fact)
+            text, citation = _texts(view, fact)
             deadlines.append(Deadline(
-                fact=fact, label=view.label(fact), date=value,
-                text=view.text(rule) if rule else view.label(fact),
-                citation=citation_out(rule.citation) if rule else None,
+                fact=fact, label=view.label(fact), date=value, text=text, citation=citation,
             ))
     return sorted(deadlines, key=lambda d: (d.date, d.fact))
 
 
 def _discretion(view: _SchemeView) -> list[DiscretionPoint]:
     points = []
-    for fact in view.outputs("discretion"):
+    for fact in view.outputs["discretion"]:
         if view.value(fact) is True:
-            rule = view.rule_of(fact)
+            text, citation = _texts(view, fact)
             weigh = view.plan.derived[fact].spec.weigh
             points.append(DiscretionPoint(
                 fact=fact, label=view.label(fact), weigh=getattr(weigh, view.lang) if weigh else "",
-                text=view.text(rule) if rule else view.label(fact),
-                citation=citation_out(rule.citation) if rule else None,
+                text=text, citation=citation,
             ))
     return points
 
@@ -191,27 +221,29 @@ def _explanation(view: _SchemeView) -> list[AppliedRule]:
             continue
         applied.append(AppliedRule(
             rule=rule.id,
-            citation=citation_out(rule.citation),
+            citation=rule_citation(rule),
             concluded={fact: view.json_value(fact)},
-            values={n: view.json_value(n) for n in rule.reads if view.plan.types.get(n, "").find("collection") < 0},
+            values={n: view.json_value(n) for n in rule.reads_scalar},
             text=view.text(rule),
         ))
     return applied
 
 
-def _decisive(view: _SchemeView, fact: str) -> list[Condition]:
+def _is_collection(view: _SchemeView, name: str) -> bool:
+    return view.plan.types.get(name, "").startswith("collection[")
+
+
+def _decisive(view: _SchemeView) -> list[Condition]:
     conditions = []
     seen = set()
-    for rule, node, holds in decisive_conditions(view.trace, fact):
+    for rule, node, holds in decisive_conditions(view.trace, view.scheme.outputs.status):
         key = (rule.id, node.text, holds)
         if key in seen:
             continue
         seen.add(key)
-        names = sorted(n for n in names_in(node) if n in view.plan.types and "collection" not in view.plan.types[n])
+        names = sorted(n for n in names_in(node) if n in view.plan.types and not _is_collection(view, n))
         conditions.append(Condition(
-            rule=rule.id, citation=citation_out(rule.citation), condition=" ".join(node.text.split()),
+            rule=rule.id, citation=rule_citation(rule), condition=" ".join(node.text.split()),
             holds=holds, values={n: view.json_value(n) for n in names}, text=view.text(rule),
         ))
     return conditions
-
-

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+from collections.abc import Callable
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +30,7 @@ def money(amount: Decimal, lang: str) -> str:
     groups = f"{int(whole):,}"
     if lang == "nl":
         return f"{sign}€ {groups.replace(',', '.')},{fraction}"
-    return f"{sign}€{groups},{fraction}"
+    return f"{sign}€{groups}.{fraction}"
 
 
 def day(value: dt.date, lang: str) -> str:
@@ -59,15 +61,25 @@ def value_text(value: Any, type_name: str | None, lang: str) -> str:
     return str(value)
 
 
+@lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[tuple[str, str | None], ...]:
+    return tuple((literal, name) for literal, name, _, _ in string.Formatter().parse(template))
+
+
 def placeholders(template: str) -> list[str]:
-    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    return [name for _, name in _pieces(template) if name is not None]
+
+
+def fill(template: str, formatted: Callable[[str], str]) -> str:
+    """Fill {name} placeholders with the text `formatted(name)` gives."""
+    parts = []
+    for literal, name in _pieces(template):
+        parts.append(literal)
+        if name is not None:
+            parts.append(formatted(name))
+    return "".join(parts)
 
 
 def render(template: str, values: dict[str, Any], types: dict[str, str], lang: str) -> str:
     """Fill {name} placeholders with formatted values; an absent value reads as unknown."""
-    parts = []
-    for literal, name, _, _ in string.Formatter().parse(template):
-        parts.append(literal)
-        if name is not None:
-            parts.append(value_text(values.get(name, Unknown()), types.get(name), lang))
-    return "".join(parts)
+    return fill(template, lambda name: value_text(values.get(name, Unknown()), types.get(name), lang))

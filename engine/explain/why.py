@@ -35,7 +35,7 @@ def decisive_conditions(trace: Trace, fact: str, depth: int = 0) -> list[Decisiv
     found: list[Decisive] = []
     for candidate in step.candidates:
         if candidate.value(ctx) != value:
-            found.extend(_failed_parts(trace, candidate.rule, candidate.when_ir, depth))
+            found.extend(_failed_parts(trace, candidate.rule, candidate.rule.when_ir, depth))
     return found
 
 

@@ -98,11 +98,31 @@ def _kleene(values: Any, decisive: bool) -> Any:
 
 
 def _and(parts: list[Closure]) -> Closure:
-    return lambda ctx: _kleene((part(ctx) for part in parts), False)
+    def evaluate(ctx: Context) -> Any:
+        unknown = None
+        for part in parts:
+            value = part(ctx)
+            if value is False:
+                return False
+            if value is not True:
+                unknown = value if unknown is None else merge_unknown(unknown, value)
+        return True if unknown is None else unknown
+
+    return evaluate
 
 
 def _or(parts: list[Closure]) -> Closure:
-    return lambda ctx: _kleene((part(ctx) for part in parts), True)
+    def evaluate(ctx: Context) -> Any:
+        unknown = None
+        for part in parts:
+            value = part(ctx)
+            if value is True:
+                return True
+            if value is not False:
+                unknown = value if unknown is None else merge_unknown(unknown, value)
+        return False if unknown is None else unknown
+
+    return evaluate
 
 
 def _strict2(function: Callable[[Any, Any], Any], left: Closure, right: Closure) -> Closure:

@@ -44,7 +44,8 @@ class Trace:
 
 
 def read_profile(plan: Plan, profile: Profile) -> dict[str, Any]:
-    return {name: read(profile) for name, read in plan.readers}
+    roots = {name: getattr(profile, name) for name in plan.root_names}
+    return {name: read(roots) for name, read in plan.readers}
 
 
 def run(plan: Plan, profile: Profile, peildatum: dt.date) -> Trace:
@@ -72,13 +73,14 @@ def _derive(step: Step, ctx: Context, trace: Trace) -> Any:
         elif condition is not False:
             open_.append((candidate, condition))
 
-    if holding:
+    if len(holding) == 1:
+        result, decided = holding[0].value(ctx), holding[0].rule.id
+    elif holding:
         ids = {c.rule.id for c in holding}
         winners = [c for c in holding if not (c.rule.dominated_by & ids)]
         values = [c.value(ctx) for c in winners]
         if any(not _same(values[0], v) for v in values[1:]):
-            rule_ids = tuple(sorted({c.rule.id for c in winners}))
-            trace.conflicts[step.fact] = rule_ids
+            trace.conflicts[step.fact] = tuple(sorted({c.rule.id for c in winners}))
             trace.decided_by[step.fact] = None
             return NOT_DERIVED
         result, decided = values[0], winners[0].rule.id
@@ -87,17 +89,19 @@ def _derive(step: Step, ctx: Context, trace: Trace) -> Any:
     else:
         result, decided = NOT_DERIVED, None
 
-    # A rule whose condition is unknown matters unless a holding rule overrides it or it
-    # would conclude the same value anyway.
-    blocking = [
-        condition
-        for candidate, condition in open_
-        if not (candidate.rule.dominated_by & {c.rule.id for c in holding})
-        and not _same(candidate.value(ctx), result)
-    ]
-    if blocking:
-        trace.decided_by[step.fact] = None
-        return merge_unknown(*blocking)
+    if open_:
+        # A rule whose condition is unknown matters unless a holding rule overrides it or it
+        # would conclude the same value anyway.
+        holding_ids = {c.rule.id for c in holding}
+        blocking = [
+            condition
+            for candidate, condition in open_
+            if not (candidate.rule.dominated_by & holding_ids)
+            and not _same(candidate.value(ctx), result)
+        ]
+        if blocking:
+            trace.decided_by[step.fact] = None
+            return merge_unknown(*blocking)
     trace.decided_by[step.fact] = decided
     return result
 

@@ -18,7 +18,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from engine.model.profile import Profile
 from engine.values import NOT_DERIVED, Unknown
 
 Getter = Callable[[Any], Any]
@@ -99,33 +98,52 @@ def item_type(root: type, path: str) -> type:
     return item
 
 
-def scalar_getter(path: str, name: str) -> Getter:
-    """A function of a profile (or record) giving the fact's value, Unknown or NOT_DERIVED."""
+def root_of(path: str) -> str:
+    return path.split(".", 1)[0]
+
+
+def scalar_getter(path: str, name: str, rooted: bool = False) -> Getter:
+    """A function giving the fact's value, Unknown or NOT_DERIVED.
+
+    It reads from a record (a list item), or, when `rooted`, from a mapping of the profile's
+    top-level objects (resolved once per run: `applicant` scans the members list).
+    """
     segments = path.split(".")
     missing = Unknown(frozenset({name}))
+    first, rest = (segments[0], segments[1:]) if rooted else (None, segments)
 
     def get(source: Any) -> Any:
-        current = source
-        for segment in segments[:-1]:
+        current = source[first] if rooted else source
+        if rooted and len(rest) == 0:
+            return missing if current is None else _plain(current)
+        if current is None:
+            return NOT_DERIVED
+        for segment in rest[:-1]:
             current = getattr(current, segment)
             if current is None:
                 return NOT_DERIVED
-        value = getattr(current, segments[-1])
+        value = getattr(current, rest[-1])
         if value is None:
             return missing
-        return value.value if isinstance(value, Enum) else value
+        return _plain(value)
 
     return get
 
 
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
 def collection_getter(path: str, name: str, fields: dict[str, str]) -> Getter:
-    """A function of a profile giving a list of records (dicts of field facts) or Unknown."""
+    """A function of the profile's roots giving a list of records (dicts of fields) or Unknown."""
     segments = path.split(".")
     missing = Unknown(frozenset({name}))
 
-    def get(profile: Profile) -> Any:
-        current: Any = profile
-        for segment in segments:
+    def get(roots: dict[str, Any]) -> Any:
+        current: Any = roots[segments[0]]
+        if current is None:
+            return [] if len(segments) > 1 else missing  # no such person: no items
+        for segment in segments[1:]:
             current = getattr(current, segment)
             if current is None:
                 return [] if segment != segments[-1] else missing

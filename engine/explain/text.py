@@ -1,0 +1,59 @@
+"""The advice as plain text for the terminal, in Dutch or English."""
+
+from __future__ import annotations
+
+from engine.explain.format import day, money
+from engine.model.advice import Advice, SchemeAdvice
+
+STATUS = {
+    "nl": {"eligible": "recht", "not_eligible": "geen recht", "undetermined": "nog niet te bepalen",
+           "refer": "verwezen naar"},
+    "en": {"eligible": "entitled", "not_eligible": "not entitled", "undetermined": "cannot be determined yet",
+           "refer": "referred to"},
+}
+HEAD = {
+    "nl": {"why": "Waarom", "why_not": "Waarom niet", "duties": "Verplichtingen", "steps": "Volgende stappen",
+           "dates": "Termijnen", "judge": "Ter beoordeling door de consulent", "missing": "Nog nodig",
+           "conflict": "Tegenstrijdige regels", "peildatum": "Peildatum", "rules": "Regels"},
+    "en": {"why": "Why", "why_not": "Why not", "duties": "Obligations", "steps": "Next steps",
+           "dates": "Deadlines", "judge": "For the caseworker to judge", "missing": "Still needed",
+           "conflict": "Conflicting rules", "peildatum": "Reference date", "rules": "Rules"},
+}
+
+
+def advice_text(advice: Advice) -> str:
+    lang = advice.receipt.language
+    head = HEAD[lang]
+    lines = [f"{head['peildatum']}: {day(advice.receipt.peildatum, lang)}"]
+    for scheme in advice.schemes:
+        lines.extend(["", *_scheme_text(scheme, lang)])
+    lines.extend(["", f"{head['rules']}: {advice.receipt.plan_hash} (engine {advice.receipt.engine_version})"])
+    return "\n".join(lines) + "\n"
+
+
+def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
+    head = HEAD[lang]
+    status = STATUS[lang][scheme.status]
+    if scheme.refer_to:
+        status = f"{status} {scheme.refer_to}"
+    title = f"{scheme.name}: {status}"
+    if scheme.amount is not None:
+        per_month = "per maand" if lang == "nl" else "a month"
+        title += f", {money(scheme.amount, lang)} {per_month}"
+    lines = [title, "=" * len(title)]
+
+    def section(name: str, items: list[str]) -> None:
+        if items:
+            lines.append(f"{name}:")
+            lines.extend(f"  - {item}" for item in items)
+
+    if scheme.status == "not_eligible":
+        section(head["why_not"], [f"{c.text} ({c.citation.label})" for c in scheme.decisive_conditions])
+    section(head["why"], [f"{r.text} ({r.citation.label})" for r in scheme.explanation])
+    section(head["duties"], [o.text for o in scheme.obligations])
+    section(head["steps"], [s.text for s in scheme.next_steps])
+    section(head["dates"], [f"{day(d.date, lang)}: {d.text}" for d in scheme.deadlines])
+    section(head["judge"], [f"{d.label}: {d.weigh}" for d in scheme.discretion_points])
+    section(head["missing"], scheme.missing_facts)
+    section(head["conflict"], [f"{c.fact}: {', '.join(c.rules)}" for c in scheme.conflicts])
+    return lines

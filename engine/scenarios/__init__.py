@@ -1,0 +1,1 @@
+"""Scenario suites: profiles with a peildatum and the outcomes the law says they must get."""

@@ -1,0 +1,265 @@
+"""Load and run scenario files.
+
+A scenario file:
+
+    suite: Algemene bijstand - normen
+    profiles:                       # named base profiles, reused by the scenarios below
+      alleenstaande: {members: [...], assets: {...}}
+    scenarios:
+      - name: alleenstaande 30 jaar zonder inkomen
+        source: "PW-2026 art. 21 onder a: € 1.401,50"
+        peildatum: 2026-01-15
+        profile: alleenstaande      # a base profile by name, or a profile written out here
+        with:                       # changes to the base, by path
+          members[0].birth_date: 1996-01-01
+          assets.bank_and_cash: 9000
+        expect:
+          algemene_bijstand:
+            status: eligible
+            amount: 1401.50
+            amounts: {toepasselijke_norm: 1401.50}
+            facts: {leefvorm: alleenstaande}
+            refer_to: SVB
+            missing_facts: [geboortedatum_aanvrager]      # exactly these
+            obligations: [arbeidsverplichtingen]          # exactly these (fact names)
+            next_steps: [...]; discretion_points: [...]  # exactly these
+            deadlines: {aanvraag_mogelijk_vanaf: 2026-02-02}
+            decisive_rules: [pw.13.1.a.detentie]          # among the decisive conditions
+
+Every scenario must name the source of its expected figures.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from engine.compile.plan import Plan
+from engine.errors import EngineError, ScenarioError
+from engine.explain.advise import build_advice
+from engine.load.yaml_source import YamlError, read_yaml_file
+from engine.model.advice import SchemeAdvice
+from engine.model.profile import profile_from_dict
+from engine.run.evaluate import run
+from engine.values import Unknown
+
+LIST_CHECKS = ("missing_facts", "obligations", "next_steps", "discretion_points")
+SCHEME_KEYS = {
+    "status", "amount", "amounts", "facts", "refer_to", "deadlines", "decisive_rules", *LIST_CHECKS,
+}
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+|\+)\]")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    file: Path
+    line: int | None
+    name: str
+    source: str
+    peildatum: dt.date
+    profile: dict[str, Any]
+    expect: dict[str, dict[str, Any]]
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else str(self.file)
+
+
+@dataclass
+class Outcome:
+    scenario: Scenario
+    failures: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures and self.error is None
+
+
+def is_scenario_file(path: Path) -> bool:
+    return path.suffix in (".yaml", ".yml") and path.is_file()
+
+
+def find_files(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.y*ml") if is_scenario_file(p)))
+        elif is_scenario_file(path):
+            found.append(path)
+        else:
+            raise ScenarioError(f"{path}: not a scenario file or folder")
+    return found
+
+
+def load_file(path: Path) -> list[Scenario]:
+    try:
+        document = read_yaml_file(path)
+    except YamlError as exc:
+        raise ScenarioError(str(exc.problem)) from None
+    if not isinstance(document, dict) or not isinstance(document.get("scenarios"), list):
+        raise ScenarioError(f"{path}: a scenario file holds a list under 'scenarios'")
+    unknown = set(document) - {"suite", "profiles", "scenarios"}
+    if unknown:
+        raise ScenarioError(f"{path}: unknown top-level keys {sorted(unknown)}")
+    bases = document.get("profiles") or {}
+    return [_scenario(path, bases, entry) for entry in document["scenarios"]]
+
+
+def _scenario(path: Path, bases: dict[str, Any], entry: Any) -> Scenario:
+    line = getattr(entry, "line", None)
+    where = f"{path}:{line}"
+    if not isinstance(entry, dict):
+        raise ScenarioError(f"{where}: a scenario is a mapping")
+    unknown = set(entry) - {"name", "source", "peildatum", "profile", "with", "expect"}
+    if unknown:
+        raise ScenarioError(f"{where}: unknown keys {sorted(unknown)}")
+    for key in ("name", "source", "peildatum", "profile", "expect"):
+        if key not in entry:
+            raise ScenarioError(f"{where}: scenario needs '{key}'")
+    if not isinstance(entry["peildatum"], dt.date):
+        raise ScenarioError(f"{where}: peildatum must be a date (YYYY-MM-DD)")
+    profile = entry["profile"]
+    if isinstance(profile, str):
+        if profile not in bases:
+            raise ScenarioError(f"{where}: no base profile named '{profile}'")
+        profile = bases[profile]
+    profile = copy.deepcopy(profile)
+    for path_text, value in (entry.get("with") or {}).items():
+        _set_path(profile, path_text, copy.deepcopy(value), where)
+    expect = entry["expect"]
+    if not isinstance(expect, dict) or not expect:
+        raise ScenarioError(f"{where}: 'expect' maps scheme ids to expected outcomes")
+    for scheme, checks in expect.items():
+        if not isinstance(checks, dict) or set(checks) - SCHEME_KEYS:
+            bad = sorted(set(checks) - SCHEME_KEYS) if isinstance(checks, dict) else checks
+            raise ScenarioError(f"{where}: unknown expectations for '{scheme}': {bad}")
+    return Scenario(
+        file=path, line=line, name=str(entry["name"]), source=str(entry["source"]),
+        peildatum=entry["peildatum"], profile=profile, expect=expect,
+    )
+
+
+def _set_path(document: Any, path_text: str, value: Any, where: str) -> None:
+    """Set `a.b[0].c` (or append with `members[+]`) inside nested mappings and lists."""
+    steps = [(m.group(1), m.group(2)) for m in _STEP.finditer(path_text)]
+    if not steps:
+        raise ScenarioError(f"{where}: cannot read the path '{path_text}'")
+    node = document
+    for index, (key, position) in enumerate(steps):
+        last = index == len(steps) - 1
+        if key is not None:
+            if not isinstance(node, dict):
+                raise ScenarioError(f"{where}: '{path_text}' goes into something that is not a mapping")
+            if last:
+                node[key] = value
+                return
+            nxt = steps[index + 1]
+            node = node.setdefault(key, [] if nxt[1] is not None else {})
+        else:
+            if not isinstance(node, list):
+                raise ScenarioError(f"{where}: '{path_text}' indexes something that is not a list")
+            if position == "+":
+                if not last:
+                    raise ScenarioError(f"{where}: '[+]' appends, it must end the path")
+                node.append(value)
+                return
+            i = int(position)
+            if i >= len(node):
+                raise ScenarioError(f"{where}: '{path_text}' has no item {i}")
+            if last:
+                node[i] = value
+                return
+            node = node[i]
+
+
+def run_scenario(plan: Plan, scenario: Scenario) -> Outcome:
+    outcome = Outcome(scenario)
+    try:
+        profile = profile_from_dict(scenario.profile)
+        trace = run(plan, profile, scenario.peildatum)
+        advice = build_advice(trace, "nl")
+    except EngineError as exc:
+        outcome.error = str(exc)
+        return outcome
+    for scheme_id, checks in scenario.expect.items():
+        try:
+            scheme = advice.scheme(scheme_id)
+        except KeyError:
+            outcome.failures.append(f"{scheme_id}: no such scheme in the advice")
+            continue
+        outcome.failures.extend(
+            f"{scheme_id}.{failure}" for failure in _compare(scheme, checks, trace.facts)
+        )
+    return outcome
+
+
+def _compare(scheme: SchemeAdvice, checks: dict[str, Any], facts: dict[str, Any]) -> list[str]:
+    failures: list[str] = []
+
+    def differ(what: str, expected: Any, actual: Any) -> None:
+        failures.append(f"{what}: expected {_show(expected)}, got {_show(actual)}")
+
+    if "status" in checks and checks["status"] != scheme.status:
+        differ("status", checks["status"], scheme.status)
+    if "amount" in checks and not _same_amount(checks["amount"], scheme.amount):
+        differ("amount", checks["amount"], scheme.amount)
+    if "refer_to" in checks and checks["refer_to"] != scheme.refer_to:
+        differ("refer_to", checks["refer_to"], scheme.refer_to)
+    amounts = {a.fact: a.value for a in scheme.amounts}
+    for name, expected in (checks.get("amounts") or {}).items():
+        if not _same_amount(expected, amounts.get(name)):
+            differ(f"amounts.{name}", expected, amounts.get(name))
+    for name, expected in (checks.get("facts") or {}).items():
+        actual = facts.get(name, "(no such fact)")
+        if not _same_value(expected, actual):
+            differ(f"facts.{name}", expected, actual)
+    listed = {
+        "missing_facts": scheme.missing_facts,
+        "obligations": [i.fact for i in scheme.obligations],
+        "next_steps": [i.fact for i in scheme.next_steps],
+        "discretion_points": [d.fact for d in scheme.discretion_points],
+    }
+    for key in LIST_CHECKS:
+        if key in checks and sorted(checks[key] or []) != sorted(listed[key]):
+            differ(key, sorted(checks[key] or []), sorted(listed[key]))
+    deadlines = {d.fact: d.date for d in scheme.deadlines}
+    for name, expected in (checks.get("deadlines") or {}).items():
+        if deadlines.get(name) != expected:
+            differ(f"deadlines.{name}", expected, deadlines.get(name))
+    decisive = {c.rule for c in scheme.decisive_conditions}
+    for rule in checks.get("decisive_rules") or []:
+        if rule not in decisive:
+            differ("decisive_rules", f"to include {rule}", sorted(decisive))
+    return failures
+
+
+def _same_amount(expected: Any, actual: Any) -> bool:
+    if expected is None or actual is None:
+        return expected is actual
+    return Decimal(str(expected)) == Decimal(actual)
+
+
+def _same_value(expected: Any, actual: Any) -> bool:
+    if expected is None:
+        return type(actual) is Unknown
+    if type(actual) is Unknown:
+        return False
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return expected is actual
+    if isinstance(expected, int | float | Decimal) and isinstance(actual, int | Decimal):
+        return Decimal(str(expected)) == Decimal(actual)
+    return expected == actual
+
+
+def _show(value: Any) -> str:
+    if type(value) is Unknown:
+        return "unknown"
+    if isinstance(value, Decimal):
+        return str(value)
+    return repr(value)
