@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import engine  # noqa: E402
-from benchmarks.profiles import generate  # noqa: E402
-from engine.explain.advise import build_advice  # noqa: E402
-from engine.model.profile import profile_from_dict  # noqa: E402
-from engine.run.evaluate import run  # noqa: E402
+import engine
+from benchmarks.profiles import generate
+from engine.explain.advise import build_advice
+from engine.model.profile import profile_from_dict
+from engine.run.evaluate import run
 
 PEILDATUM = dt.date(2026, 1, 15)
 
@@ -39,7 +39,9 @@ def latency(label: str, action, repeat: int) -> None:
         start = time.perf_counter_ns()
         action()
         samples.append((time.perf_counter_ns() - start) / 1000)
-    print(f"{label:<46} median {statistics.median(samples):8.1f} µs   p99 {percentile(samples, 0.99):8.1f} µs")
+    print(
+        f"{label:<46} median {statistics.median(samples):8.1f} µs   p99 {percentile(samples, 0.99):8.1f} µs"
+    )
 
 
 def main() -> None:
@@ -51,16 +53,28 @@ def main() -> None:
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.system()}")
     start = time.perf_counter()
     plan = engine.load_plan()
-    print(f"plan load + check + compile: {(time.perf_counter() - start) * 1000:.1f} ms "
-          f"({len(plan.rules)} rules, hash {plan.hash})")
+    print(
+        f"plan load + check + compile: {(time.perf_counter() - start) * 1000:.1f} ms "
+        f"({len(plan.rules)} rules, hash {plan.hash})"
+    )
 
-    example = Path(__file__).resolve().parent.parent / "examples" / "alleenstaande-met-huisgenoot.yaml"
+    example = (
+        Path(__file__).resolve().parent.parent / "examples" / "alleenstaande-met-huisgenoot.yaml"
+    )
     profile = engine.profile_from_file(example)
     trace = run(plan, profile, PEILDATUM)
     latency("run (facts to fixpoint)", lambda: run(plan, profile, PEILDATUM), args.repeat)
-    latency("advice with explanation (run + explain)", lambda: build_advice(run(plan, profile, PEILDATUM)), args.repeat)
+    latency(
+        "advice with explanation (run + explain)",
+        lambda: build_advice(run(plan, profile, PEILDATUM)),
+        args.repeat,
+    )
     latency("  of which explain only", lambda: build_advice(trace), args.repeat)
-    latency("advice + deterministic JSON", lambda: build_advice(run(plan, profile, PEILDATUM)).to_json(), args.repeat)
+    latency(
+        "advice + deterministic JSON",
+        lambda: build_advice(run(plan, profile, PEILDATUM)).to_json(),
+        args.repeat,
+    )
 
     data = generate(args.profiles, seed=7, today=PEILDATUM)
     start = time.perf_counter()
@@ -72,8 +86,10 @@ def main() -> None:
         status = build_advice(run(plan, p, PEILDATUM)).schemes[0].status
         statuses[status] = statuses.get(status, 0) + 1
     elapsed = time.perf_counter() - start
-    print(f"{args.profiles} generated profiles: validation {args.profiles / validate:,.0f}/s, "
-          f"advice with explanation {args.profiles / elapsed:,.0f}/s ({elapsed:.2f} s)")
+    print(
+        f"{args.profiles} generated profiles: validation {args.profiles / validate:,.0f}/s, "
+        f"advice with explanation {args.profiles / elapsed:,.0f}/s ({elapsed:.2f} s)"
+    )
     print(f"  outcomes: {dict(sorted(statuses.items()))}")
 
 

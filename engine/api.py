@@ -52,7 +52,9 @@ def default_plan() -> Plan:
     return _default_plan
 
 
-def evaluate(profile: Profile | dict[str, Any], peildatum: dt.date, plan: Plan | None = None) -> Trace:
+def evaluate(
+    profile: Profile | dict[str, Any], peildatum: dt.date, plan: Plan | None = None
+) -> Trace:
     """Run the rules on a profile and return the trace (every fact and what decided it)."""
     if not isinstance(profile, Profile):
         profile = profile_from_dict(profile)

@@ -34,7 +34,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m engine", description="Integrated eligibility and advice, Dutch social domain")
+    parser = _Parser(
+        prog="python -m engine",
+        description="Integrated eligibility and advice, Dutch social domain",
+    )
     parser.add_argument("--version", action="version", version=f"engine {ENGINE_VERSION}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -51,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("test", help="run scenario suites")
     p.add_argument("paths", type=Path, nargs="*", default=[Path("scenarios")])
     p.add_argument("--rules", type=Path, default=None)
-    p.add_argument("-k", dest="filter", default=None, help="only scenarios whose name contains this")
+    p.add_argument(
+        "-k", dest="filter", default=None, help="only scenarios whose name contains this"
+    )
 
     p = commands.add_parser("schema", help="print a JSON Schema")
     p.add_argument("what", choices=("profile", "advice"))
@@ -83,8 +88,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(problem)
     errors, warnings = len(checked.errors), len(checked.problems) - len(checked.errors)
     rules = len(checked.book.rules)
-    print(f"{rules} rules, {len(checked.book.parameters)} parameters checked: "
-          f"{errors} errors, {warnings} warnings")
+    print(
+        f"{rules} rules, {len(checked.book.parameters)} parameters checked: "
+        f"{errors} errors, {warnings} warnings"
+    )
     return EXIT_FINDINGS if errors else 0
 
 

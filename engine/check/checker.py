@@ -24,13 +24,18 @@ from engine.lang.types import Declared, ExpressionTypeError, Scope, check, compa
 from engine.load.loader import LoadedFact, LoadedRule, RuleBook
 from engine.load.specs import Window
 from engine.model.profile import Profile
-from engine.run.profile_facts import PathError, check_scalar_path, item_type, path_type
+from engine.run.profile_facts import PathError, check_scalar_path, item_type
 
 BUILTINS = {"peildatum": Declared("date", kind="builtin")}
 STATUS_VALUES = {"eligible", "not_eligible", "refer"}
 OUTPUT_TYPES = {
-    "status": "text", "amount": "money", "obligation": "bool", "deadline": "date",
-    "discretion": "bool", "next_step": "bool", "referral": "text",
+    "status": "text",
+    "amount": "money",
+    "obligation": "bool",
+    "deadline": "date",
+    "discretion": "bool",
+    "next_step": "bool",
+    "referral": "text",
 }
 
 
@@ -100,12 +105,15 @@ def _build_scope(book: RuleBook, report: Any) -> Scope:
         add(fact.name, _declared(fact), fact.location)
     for name, (location, collection) in book.collections.items():
         if collection.record not in book.records:
-            report(_problem(location, f"collection '{name}' uses unknown record '{collection.record}'"))
+            report(
+                _problem(location, f"collection '{name}' uses unknown record '{collection.record}'")
+            )
         add(name, Declared(f"collection[{collection.record}]", kind="fact"), location)
     for param in book.parameters.values():
         add(param.name, Declared(param.spec.type, kind="parameter"), param.location)
     records = {
-        record: {n: _declared(f) for n, f in fields.items()} for record, fields in book.records.items()
+        record: {n: _declared(f) for n, f in fields.items()}
+        for record, fields in book.records.items()
     }
     return Scope(names, records)
 
@@ -115,13 +123,28 @@ def _check_schemes(book: RuleBook, report: Any) -> None:
         outputs = scheme.spec.outputs
         status = book.derived.get(outputs.status)
         if status is None:
-            report(_problem(scheme.location, f"scheme '{scheme_id}': status fact '{outputs.status}' is not declared"))
+            report(
+                _problem(
+                    scheme.location,
+                    f"scheme '{scheme_id}': status fact '{outputs.status}' is not declared",
+                )
+            )
         elif status.spec.type != "text" or not set(status.spec.values or ()) <= STATUS_VALUES:
-            report(_problem(status.location, f"status fact '{outputs.status}' must be text with values from {sorted(STATUS_VALUES)}"))
+            report(
+                _problem(
+                    status.location,
+                    f"status fact '{outputs.status}' must be text with values from {sorted(STATUS_VALUES)}",
+                )
+            )
         if outputs.amount is not None:
             amount = book.derived.get(outputs.amount)
             if amount is None or amount.spec.type != "money":
-                report(_problem(scheme.location, f"scheme '{scheme_id}': amount '{outputs.amount}' must be a derived money fact"))
+                report(
+                    _problem(
+                        scheme.location,
+                        f"scheme '{scheme_id}': amount '{outputs.amount}' must be a derived money fact",
+                    )
+                )
 
 
 def _check_parameters(book: RuleBook, report: Any) -> None:
@@ -129,12 +152,27 @@ def _check_parameters(book: RuleBook, report: Any) -> None:
         spec = param.spec
         dates = [v.from_ for v in spec.values]
         if dates != sorted(dates) or len(set(dates)) != len(dates):
-            report(_problem(param.location, f"parameter '{param.name}': values must be in date order, one per date"))
+            report(
+                _problem(
+                    param.location,
+                    f"parameter '{param.name}': values must be in date order, one per date",
+                )
+            )
         for value in spec.values:
             if value.source not in book.sources:
-                report(_problem(param.location, f"parameter '{param.name}': unknown source '{value.source}' for the value from {value.from_}"))
+                report(
+                    _problem(
+                        param.location,
+                        f"parameter '{param.name}': unknown source '{value.source}' for the value from {value.from_}",
+                    )
+                )
             if not _value_fits(value.value, spec.type):
-                report(_problem(param.location, f"parameter '{param.name}': the value from {value.from_} is not of type {spec.type}"))
+                report(
+                    _problem(
+                        param.location,
+                        f"parameter '{param.name}': the value from {value.from_} is not of type {spec.type}",
+                    )
+                )
 
 
 def _value_fits(value: Any, type_name: str) -> bool:
@@ -158,10 +196,16 @@ def _value_fits(value: Any, type_name: str) -> bool:
 def _check_inputs(book: RuleBook, report: Any) -> None:
     for fact in book.inputs.values():
         if fact.spec.from_ is None:
-            report(_problem(fact.location, f"input fact '{fact.name}' needs 'from': a path in the profile"))
+            report(
+                _problem(
+                    fact.location, f"input fact '{fact.name}' needs 'from': a path in the profile"
+                )
+            )
             continue
         if fact.spec.question is None:
-            report(_problem(fact.location, f"input fact '{fact.name}' needs a question (nl and en)"))
+            report(
+                _problem(fact.location, f"input fact '{fact.name}' needs a question (nl and en)")
+            )
         try:
             check_scalar_path(Profile, fact.spec.from_, fact.spec.type, fact.spec.values)
         except PathError as exc:
@@ -177,12 +221,21 @@ def _check_inputs(book: RuleBook, report: Any) -> None:
                 report(_problem(field_fact.location, f"field '{field_fact.name}' needs 'from'"))
                 continue
             try:
-                check_scalar_path(item, field_fact.spec.from_, field_fact.spec.type, field_fact.spec.values)
+                check_scalar_path(
+                    item, field_fact.spec.from_, field_fact.spec.type, field_fact.spec.values
+                )
             except PathError as exc:
-                report(_problem(field_fact.location, f"field '{field_fact.name}' (in collection '{name}'): {exc}"))
+                report(
+                    _problem(
+                        field_fact.location,
+                        f"field '{field_fact.name}' (in collection '{name}'): {exc}",
+                    )
+                )
 
 
-def _parse_checked(text: Any, scope: Scope, wanted: str | None, location: Location, what: str, report: Any) -> ir.Node | None:
+def _parse_checked(
+    text: Any, scope: Scope, wanted: str | None, location: Location, what: str, report: Any
+) -> ir.Node | None:
     if isinstance(text, bool):
         return ir.Const(str(text).lower(), text, "bool")
     try:
@@ -197,7 +250,9 @@ def _parse_checked(text: Any, scope: Scope, wanted: str | None, location: Locati
     return node
 
 
-def _conclusion(value: Any, fact: LoadedFact, scope: Scope, location: Location, what: str, report: Any) -> ir.Node | None:
+def _conclusion(
+    value: Any, fact: LoadedFact, scope: Scope, location: Location, what: str, report: Any
+) -> ir.Node | None:
     spec = fact.spec
     if isinstance(value, bool):
         node: ir.Node | None = ir.Const(str(value).lower(), value, "bool")
@@ -225,11 +280,20 @@ def _check_texts(rule: LoadedRule, scope: Scope, report: Any) -> None:
         try:
             fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
         except ValueError:
-            report(_problem(rule.location, f"rule '{rule.spec.id}': text ({language}) has unbalanced braces"))
+            report(
+                _problem(
+                    rule.location, f"rule '{rule.spec.id}': text ({language}) has unbalanced braces"
+                )
+            )
             continue
         for name in fields:
             if name not in scope.names:
-                report(_problem(rule.location, f"rule '{rule.spec.id}': text ({language}) names '{{{name}}}', which is not a fact or parameter"))
+                report(
+                    _problem(
+                        rule.location,
+                        f"rule '{rule.spec.id}': text ({language}) names '{{{name}}}', which is not a fact or parameter",
+                    )
+                )
 
 
 def _check_rules(book: RuleBook, scope: Scope, report: Any) -> list[CheckedRule]:
@@ -240,19 +304,31 @@ def _check_rules(book: RuleBook, scope: Scope, report: Any) -> list[CheckedRule]
         label = f"rule '{spec.id}'"
         citation = rule.citation
         if not citation.law or not citation.bwb or not citation.article:
-            report(_problem(location, f"{label} has no complete citation (law, bwb, article): it does not load"))
+            report(
+                _problem(
+                    location,
+                    f"{label} has no complete citation (law, bwb, article): it does not load",
+                )
+            )
         if rule.scheme not in book.schemes:
             report(_problem(location, f"{label}: unknown scheme '{rule.scheme}'"))
         for other in seen.get(spec.id, []):
             if _windows_overlap(other.spec.valid, spec.valid):
-                report(_problem(location, f"{label} is defined twice with overlapping validity (also at {other.location})"))
+                report(
+                    _problem(
+                        location,
+                        f"{label} is defined twice with overlapping validity (also at {other.location})",
+                    )
+                )
         seen.setdefault(spec.id, []).append(rule)
         when = _parse_checked(spec.when, scope, "bool", location, f"{label} 'when'", report)
         conclusions = []
         for fact_name, value in spec.then.items():
             fact = book.derived.get(fact_name)
             if fact is None:
-                kind = "an input fact" if fact_name in book.inputs else "not a declared derived fact"
+                kind = (
+                    "an input fact" if fact_name in book.inputs else "not a declared derived fact"
+                )
                 report(_problem(location, f"{label} concludes '{fact_name}', which is {kind}"))
                 continue
             node = _conclusion(value, fact, scope, location, f"{label} then '{fact_name}'", report)
@@ -280,20 +356,54 @@ def _check_derived(book: RuleBook, rules: list[CheckedRule], report: Any) -> Non
     for fact in book.derived.values():
         spec = fact.spec
         if spec.from_ is not None:
-            report(_problem(fact.location, f"derived fact '{fact.name}' cannot have 'from' (declare it under inputs)"))
-        if spec.output is not None and spec.output in OUTPUT_TYPES and spec.type != OUTPUT_TYPES[spec.output]:
-            report(_problem(fact.location, f"fact '{fact.name}': output '{spec.output}' needs type {OUTPUT_TYPES[spec.output]}"))
+            report(
+                _problem(
+                    fact.location,
+                    f"derived fact '{fact.name}' cannot have 'from' (declare it under inputs)",
+                )
+            )
+        if (
+            spec.output is not None
+            and spec.output in OUTPUT_TYPES
+            and spec.type != OUTPUT_TYPES[spec.output]
+        ):
+            report(
+                _problem(
+                    fact.location,
+                    f"fact '{fact.name}': output '{spec.output}' needs type {OUTPUT_TYPES[spec.output]}",
+                )
+            )
         if spec.output == "discretion" and spec.weigh is None:
-            report(_problem(fact.location, f"discretion point '{fact.name}' must say what to weigh ('weigh')"))
+            report(
+                _problem(
+                    fact.location,
+                    f"discretion point '{fact.name}' must say what to weigh ('weigh')",
+                )
+            )
         if spec.default is not None:
             default_type = {bool: "bool", int: "number", str: "text"}[type(spec.default)]
-            if not compatible(default_type, spec.type) or (spec.values and spec.default not in spec.values):
-                report(_problem(fact.location, f"fact '{fact.name}': default does not fit its type or values"))
+            if not compatible(default_type, spec.type) or (
+                spec.values and spec.default not in spec.values
+            ):
+                report(
+                    _problem(
+                        fact.location,
+                        f"fact '{fact.name}': default does not fit its type or values",
+                    )
+                )
         if fact.name not in concluded and spec.default is None and fact.name in book.derived:
-            report(_problem(fact.location, f"fact '{fact.name}' is declared but no rule concludes it", "warning"))
+            report(
+                _problem(
+                    fact.location,
+                    f"fact '{fact.name}' is declared but no rule concludes it",
+                    "warning",
+                )
+            )
 
 
-def _check_precedence(book: RuleBook, rules: list[CheckedRule], report: Any) -> dict[str, frozenset[str]]:
+def _check_precedence(
+    book: RuleBook, rules: list[CheckedRule], report: Any
+) -> dict[str, frozenset[str]]:
     by_id: dict[str, list[CheckedRule]] = {}
     for r in rules:
         by_id.setdefault(r.rule.spec.id, []).append(r)
@@ -303,16 +413,30 @@ def _check_precedence(book: RuleBook, rules: list[CheckedRule], report: Any) -> 
         facts = {f for f, _ in r.then}
         for target in r.rule.spec.overrides:
             if target not in declared:
-                report(_problem(r.rule.location, f"rule '{r.rule.spec.id}' overrides unknown rule '{target}'"))
+                report(
+                    _problem(
+                        r.rule.location,
+                        f"rule '{r.rule.spec.id}' overrides unknown rule '{target}'",
+                    )
+                )
                 continue
             target_facts = declared[target]
             if not facts & target_facts:
-                report(_problem(r.rule.location, f"rule '{r.rule.spec.id}' overrides '{target}' but they conclude no fact in common"))
+                report(
+                    _problem(
+                        r.rule.location,
+                        f"rule '{r.rule.spec.id}' overrides '{target}' but they conclude no fact in common",
+                    )
+                )
             overrides[r.rule.spec.id].add(target)
     for component in strongly_connected(sorted(overrides), overrides):
         if len(component) > 1 or component[0] in overrides[component[0]]:
             first = next(r for r in book.rules if r.spec.id == component[0])
-            report(_problem(first.location, f"rules override each other in a circle: {', '.join(component)}"))
+            report(
+                _problem(
+                    first.location, f"rules override each other in a circle: {', '.join(component)}"
+                )
+            )
     reach = transitive_closure(overrides)
     dominated: dict[str, set[str]] = {rule_id: set() for rule_id in declared}
     for winner, losers in reach.items():
@@ -351,29 +475,39 @@ def _order(book: RuleBook, rules: list[CheckedRule], report: Any) -> list[str]:
         cyclic = len(component) > 1 or component[0] in depends[component[0]]
         if cyclic:
             members = set(component)
-            through_negation = any((a, b) in negative for a in members for b in depends[a] & members)
+            through_negation = any(
+                (a, b) in negative for a in members for b in depends[a] & members
+            )
             rule_ids = sorted({r.rule.spec.id for f in component for r in concluding.get(f, [])})
             kind = "through negation or a value" if through_negation else "of positive conditions"
             first = book.derived[component[0]]
-            report(_problem(
-                first.location,
-                f"dependency cycle {kind} between facts {', '.join(component)} (rules: {', '.join(rule_ids)}); "
-                "the law must be encoded without circular reasoning",
-            ))
+            report(
+                _problem(
+                    first.location,
+                    f"dependency cycle {kind} between facts {', '.join(component)} (rules: {', '.join(rule_ids)}); "
+                    "the law must be encoded without circular reasoning",
+                )
+            )
         order.extend(component)
     return order
 
 
-def _check_conflicts(book: RuleBook, rules: list[CheckedRule], dominated_by: dict[str, frozenset[str]], report: Any) -> None:
+def _check_conflicts(
+    book: RuleBook, rules: list[CheckedRule], dominated_by: dict[str, frozenset[str]], report: Any
+) -> None:
     by_fact: dict[str, list[tuple[CheckedRule, ir.Node]]] = {}
     for r in rules:
         for fact, value in r.then:
             by_fact.setdefault(fact, []).append((r, value))
     for fact, candidates in sorted(by_fact.items()):
         for i, (a, value_a) in enumerate(candidates):
-            for b, value_b in candidates[i + 1:]:
+            for b, value_b in candidates[i + 1 :]:
                 id_a, id_b = a.rule.spec.id, b.rule.spec.id
-                if id_a == id_b or id_a in dominated_by.get(id_b, ()) or id_b in dominated_by.get(id_a, ()):
+                if (
+                    id_a == id_b
+                    or id_a in dominated_by.get(id_b, ())
+                    or id_b in dominated_by.get(id_a, ())
+                ):
                     continue
                 if _same_constant(value_a, value_b):
                     continue
@@ -384,12 +518,14 @@ def _check_conflicts(book: RuleBook, rules: list[CheckedRule], dominated_by: dic
                 same = " ".join(a.when.text.split()) == " ".join(b.when.text.split())
                 severity = "error" if same else "warning"
                 certainty = "always" if same else "may"
-                report(_problem(
-                    b.rule.location,
-                    f"rules '{id_a}' and '{id_b}' {certainty} both apply and conclude different values for "
-                    f"'{fact}' without precedence: add 'overrides' or make their conditions exclusive",
-                    severity,
-                ))
+                report(
+                    _problem(
+                        b.rule.location,
+                        f"rules '{id_a}' and '{id_b}' {certainty} both apply and conclude different values for "
+                        f"'{fact}' without precedence: add 'overrides' or make their conditions exclusive",
+                        severity,
+                    )
+                )
 
 
 def _same_constant(a: ir.Node, b: ir.Node) -> bool:
@@ -402,15 +538,19 @@ def _check_parameter_gaps(book: RuleBook, rules: list[CheckedRule], report: Any)
         if scheme is None:
             continue
         coverage = scheme.spec.coverage
-        start = max(coverage.from_, r.rule.spec.valid.from_) if r.rule.spec.valid else coverage.from_
+        start = (
+            max(coverage.from_, r.rule.spec.valid.from_) if r.rule.spec.valid else coverage.from_
+        )
         for name in sorted(r.reads):
             param = book.parameters.get(name)
             if param is None:
                 continue
             first = param.spec.values[0].from_
             if first > start:
-                report(_problem(
-                    r.rule.location,
-                    f"rule '{r.rule.spec.id}' applies from {start}, but parameter '{name}' has no value "
-                    f"before {first}",
-                ))
+                report(
+                    _problem(
+                        r.rule.location,
+                        f"rule '{r.rule.spec.id}' applies from {start}, but parameter '{name}' has no value "
+                        f"before {first}",
+                    )
+                )

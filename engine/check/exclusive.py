@@ -35,7 +35,7 @@ def _exclusive(left: list[ir.Node], right: list[ir.Node], budget: list[int]) -> 
                 budget[0] -= len(part.operands)
                 if budget[0] < 0:
                     return False  # too many cases to prove: treat as overlapping
-                rest = side[:index] + side[index + 1:]
+                rest = side[:index] + side[index + 1 :]
                 cases = [rest + conjuncts(option) for option in part.operands]
                 return all(
                     _exclusive(other, case, budget) if swap else _exclusive(case, other, budget)
@@ -46,7 +46,9 @@ def _exclusive(left: list[ir.Node], right: list[ir.Node], budget: list[int]) -> 
 
 def _contradict(x: ir.Node, y: ir.Node) -> bool:
     if isinstance(x, ir.Not):
-        return _same(x.operand, y) or (isinstance(y, ir.Not) is False and _is_false_of(y, x.operand))
+        return _same(x.operand, y) or (
+            isinstance(y, ir.Not) is False and _is_false_of(y, x.operand)
+        )
     if isinstance(y, ir.Not):
         return _same(y.operand, x) or _is_false_of(x, y.operand)
     if _is_false_of(x, y) or _is_false_of(y, x):

@@ -101,7 +101,8 @@ class Plan:
         self.scheme_outputs: dict[str, dict[str, tuple[str, ...]]] = {
             scheme_id: {
                 kind: tuple(
-                    f for f in self.order
+                    f
+                    for f in self.order
                     if self.derived[f].scheme == scheme_id and self.derived[f].spec.output == kind
                 )
                 for kind in OUTPUT_KINDS
@@ -138,7 +139,9 @@ class Plan:
         for name, fact in sorted(self.inputs.items()):
             readers.append((name, scalar_getter(fact.spec.from_ or "", name, rooted=True)))
         for name, collection in sorted(self.collections.items()):
-            fields = {f: spec.spec.from_ or "" for f, spec in self.records[collection.record].items()}
+            fields = {
+                f: spec.spec.from_ or "" for f, spec in self.records[collection.record].items()
+            }
             readers.append((name, collection_getter(collection.from_, name, fields)))
         return tuple(readers)
 

@@ -38,7 +38,9 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     plan = trace.plan
     schemes = [_scheme_advice(_SchemeView(trace, s, lang)) for s in sorted(plan.schemes)]
     receipt = Receipt.model_construct(
-        engine_version=plan.engine_version, plan_hash=plan.hash, peildatum=trace.peildatum,
+        engine_version=plan.engine_version,
+        plan_hash=plan.hash,
+        peildatum=trace.peildatum,
         language=lang,
     )
     return Advice.model_construct(receipt=receipt, schemes=schemes)
@@ -52,8 +54,13 @@ def rule_citation(rule: Rule) -> CitationOut:
 
 def citation_out(citation: Citation) -> CitationOut:
     return CitationOut(
-        law=citation.law or "", bwb=citation.bwb or "", article=citation.article,
-        lid=citation.lid, sub=citation.sub, url=citation.url, label=citation.label(),
+        law=citation.law or "",
+        bwb=citation.bwb or "",
+        article=citation.article,
+        lid=citation.lid,
+        sub=citation.sub,
+        url=citation.url,
+        label=citation.label(),
     )
 
 
@@ -105,7 +112,9 @@ class _SchemeView:
 
     def formatted(self, name: str) -> str:
         if name not in self._formatted:
-            self._formatted[name] = value_text(self.value(name), self.plan.types.get(name), self.lang)
+            self._formatted[name] = value_text(
+                self.value(name), self.plan.types.get(name), self.lang
+            )
         return self._formatted[name]
 
     def text(self, rule: Rule) -> str:
@@ -121,12 +130,13 @@ class _SchemeView:
 def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
     status_value = view.value(view.scheme.outputs.status)
     status = "undetermined" if type(status_value) is Unknown else status_value
-    missing = sorted({
-        m for f in view.output_facts() if type(v := view.value(f)) is Unknown for m in v.missing
-    })
+    missing = sorted(
+        {m for f in view.output_facts() if type(v := view.value(f)) is Unknown for m in v.missing}
+    )
     conflicts = [
         Conflict(fact=f, rules=list(view.trace.conflicts[f]))
-        for f in view.facts if f in view.trace.conflicts
+        for f in view.facts
+        if f in view.trace.conflicts
     ]
     return SchemeAdvice.model_construct(
         scheme=view.scheme_id,
@@ -136,7 +146,11 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         refer_to=_referral(view) if status == "refer" else None,
         amount=_main_amount(view, status),
         amounts=_amounts(view),
-        facts={f: view.json_value(f) for f in view.outputs["info"] if type(view.value(f)) is not Unknown},
+        facts={
+            f: view.json_value(f)
+            for f in view.outputs["info"]
+            if type(view.value(f)) is not Unknown
+        },
         obligations=_items(view, "obligation"),
         next_steps=_items(view, "next_step"),
         deadlines=_deadlines(view),
@@ -194,9 +208,15 @@ def _deadlines(view: _SchemeView) -> list[Deadline]:
         value = view.value(fact)
         if isinstance(value, dt.date):
             text, citation = _texts(view, fact)
-            deadlines.append(Deadline(
-                fact=fact, label=view.label(fact), date=value, text=text, citation=citation,
-            ))
+            deadlines.append(
+                Deadline(
+                    fact=fact,
+                    label=view.label(fact),
+                    date=value,
+                    text=text,
+                    citation=citation,
+                )
+            )
     return sorted(deadlines, key=lambda d: (d.date, d.fact))
 
 
@@ -206,10 +226,15 @@ def _discretion(view: _SchemeView) -> list[DiscretionPoint]:
         if view.value(fact) is True:
             text, citation = _texts(view, fact)
             weigh = view.plan.derived[fact].spec.weigh
-            points.append(DiscretionPoint(
-                fact=fact, label=view.label(fact), weigh=getattr(weigh, view.lang) if weigh else "",
-                text=text, citation=citation,
-            ))
+            points.append(
+                DiscretionPoint(
+                    fact=fact,
+                    label=view.label(fact),
+                    weigh=getattr(weigh, view.lang) if weigh else "",
+                    text=text,
+                    citation=citation,
+                )
+            )
     return points
 
 
@@ -219,13 +244,15 @@ def _explanation(view: _SchemeView) -> list[AppliedRule]:
         rule = view.rule_of(fact)
         if rule is None:
             continue
-        applied.append(AppliedRule(
-            rule=rule.id,
-            citation=rule_citation(rule),
-            concluded={fact: view.json_value(fact)},
-            values={n: view.json_value(n) for n in rule.reads_scalar},
-            text=view.text(rule),
-        ))
+        applied.append(
+            AppliedRule(
+                rule=rule.id,
+                citation=rule_citation(rule),
+                concluded={fact: view.json_value(fact)},
+                values={n: view.json_value(n) for n in rule.reads_scalar},
+                text=view.text(rule),
+            )
+        )
     return applied
 
 
@@ -241,9 +268,17 @@ def _decisive(view: _SchemeView) -> list[Condition]:
         if key in seen:
             continue
         seen.add(key)
-        names = sorted(n for n in names_in(node) if n in view.plan.types and not _is_collection(view, n))
-        conditions.append(Condition(
-            rule=rule.id, citation=rule_citation(rule), condition=" ".join(node.text.split()),
-            holds=holds, values={n: view.json_value(n) for n in names}, text=view.text(rule),
-        ))
+        names = sorted(
+            n for n in names_in(node) if n in view.plan.types and not _is_collection(view, n)
+        )
+        conditions.append(
+            Condition(
+                rule=rule.id,
+                citation=rule_citation(rule),
+                condition=" ".join(node.text.split()),
+                holds=holds,
+                values={n: view.json_value(n) for n in names},
+                text=view.text(rule),
+            )
+        )
     return conditions

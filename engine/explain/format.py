@@ -5,17 +5,41 @@ from __future__ import annotations
 import datetime as dt
 import string
 from collections.abc import Callable
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from engine.values import Unknown, to_cents
 
 MONTHS = {
-    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
 }
 WORDS = {
     "nl": {True: "ja", False: "nee", "unknown": "onbekend"},
@@ -82,4 +106,6 @@ def fill(template: str, formatted: Callable[[str], str]) -> str:
 
 def render(template: str, values: dict[str, Any], types: dict[str, str], lang: str) -> str:
     """Fill {name} placeholders with formatted values; an absent value reads as unknown."""
-    return fill(template, lambda name: value_text(values.get(name, Unknown()), types.get(name), lang))
+    return fill(
+        template, lambda name: value_text(values.get(name, Unknown()), types.get(name), lang)
+    )

@@ -6,18 +6,44 @@ from engine.explain.format import day, money
 from engine.model.advice import Advice, SchemeAdvice
 
 STATUS = {
-    "nl": {"eligible": "recht", "not_eligible": "geen recht", "undetermined": "nog niet te bepalen",
-           "refer": "verwezen naar"},
-    "en": {"eligible": "entitled", "not_eligible": "not entitled", "undetermined": "cannot be determined yet",
-           "refer": "referred to"},
+    "nl": {
+        "eligible": "recht",
+        "not_eligible": "geen recht",
+        "undetermined": "nog niet te bepalen",
+        "refer": "verwezen naar",
+    },
+    "en": {
+        "eligible": "entitled",
+        "not_eligible": "not entitled",
+        "undetermined": "cannot be determined yet",
+        "refer": "referred to",
+    },
 }
 HEAD = {
-    "nl": {"why": "Waarom", "why_not": "Waarom niet", "duties": "Verplichtingen", "steps": "Volgende stappen",
-           "dates": "Termijnen", "judge": "Ter beoordeling door de consulent", "missing": "Nog nodig",
-           "conflict": "Tegenstrijdige regels", "peildatum": "Peildatum", "rules": "Regels"},
-    "en": {"why": "Why", "why_not": "Why not", "duties": "Obligations", "steps": "Next steps",
-           "dates": "Deadlines", "judge": "For the caseworker to judge", "missing": "Still needed",
-           "conflict": "Conflicting rules", "peildatum": "Reference date", "rules": "Rules"},
+    "nl": {
+        "why": "Waarom",
+        "why_not": "Waarom niet",
+        "duties": "Verplichtingen",
+        "steps": "Volgende stappen",
+        "dates": "Termijnen",
+        "judge": "Ter beoordeling door de consulent",
+        "missing": "Nog nodig",
+        "conflict": "Tegenstrijdige regels",
+        "peildatum": "Peildatum",
+        "rules": "Regels",
+    },
+    "en": {
+        "why": "Why",
+        "why_not": "Why not",
+        "duties": "Obligations",
+        "steps": "Next steps",
+        "dates": "Deadlines",
+        "judge": "For the caseworker to judge",
+        "missing": "Still needed",
+        "conflict": "Conflicting rules",
+        "peildatum": "Reference date",
+        "rules": "Rules",
+    },
 }
 
 
@@ -27,7 +53,12 @@ def advice_text(advice: Advice) -> str:
     lines = [f"{head['peildatum']}: {day(advice.receipt.peildatum, lang)}"]
     for scheme in advice.schemes:
         lines.extend(["", *_scheme_text(scheme, lang)])
-    lines.extend(["", f"{head['rules']}: {advice.receipt.plan_hash} (engine {advice.receipt.engine_version})"])
+    lines.extend(
+        [
+            "",
+            f"{head['rules']}: {advice.receipt.plan_hash} (engine {advice.receipt.engine_version})",
+        ]
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -48,7 +79,9 @@ def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
             lines.extend(f"  - {item}" for item in items)
 
     if scheme.status == "not_eligible":
-        section(head["why_not"], [f"{c.text} ({c.citation.label})" for c in scheme.decisive_conditions])
+        section(
+            head["why_not"], [f"{c.text} ({c.citation.label})" for c in scheme.decisive_conditions]
+        )
     section(head["why"], [f"{r.text} ({r.citation.label})" for r in scheme.explanation])
     section(head["duties"], [o.text for o in scheme.obligations])
     section(head["steps"], [s.text for s in scheme.next_steps])

@@ -33,9 +33,14 @@ class Context:
 
 
 _COMPARE_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
-    ">": operator.gt, ">=": operator.ge,
-    "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "in": lambda a, b: a in b,
+    "not in": lambda a, b: a not in b,
 }
 
 
@@ -59,7 +64,9 @@ def compile_expr(node: ir.Node, scope: Scope) -> Closure:
             inner = compile_expr(operand, scope)
             return _strict([inner], lambda v: -v)
         case ir.IfElse(test=test, then=then, orelse=orelse):
-            return _if(compile_expr(test, scope), compile_expr(then, scope), compile_expr(orelse, scope))
+            return _if(
+                compile_expr(test, scope), compile_expr(then, scope), compile_expr(orelse, scope)
+            )
         case ir.ListLit(items=items):
             return _strict([compile_expr(i, scope) for i in items], lambda *vs: tuple(vs))
         case ir.Call():

@@ -20,8 +20,14 @@ MAX_TEXT_LENGTH = 200
 BOOL_NAMES = {"true": True, "false": False, "waar": True, "onwaar": False}
 
 _COMPARE = {
-    ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
-    ast.In: "in", ast.NotIn: "not in",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
 }
 _ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
@@ -98,7 +104,9 @@ class _Converter:
                 return ir.Arith(text, symbol, self.convert(left, down), self.convert(right, down))
             case ast.IfExp(test=test, body=body, orelse=orelse):
                 return ir.IfElse(
-                    text, self.convert(test, down), self.convert(body, down),
+                    text,
+                    self.convert(test, down),
+                    self.convert(body, down),
                     self.convert(orelse, down),
                 )
             case ast.Call(func=ast.Name(id=func), args=args, keywords=[]):
@@ -130,7 +138,9 @@ class _Converter:
             symbol = _COMPARE.get(type(op))
             if symbol is None:
                 raise ExpressionSyntaxError(f"'{text}': 'is' comparisons are not allowed; use ==")
-            parts.append(ir.Compare(f"{current.text} {symbol} {right.text}", symbol, current, right))
+            parts.append(
+                ir.Compare(f"{current.text} {symbol} {right.text}", symbol, current, right)
+            )
             current = right
         return parts[0] if len(parts) == 1 else ir.BoolOp(text, "and", tuple(parts))
 

@@ -83,7 +83,9 @@ def check(node: ir.Node, scope: Scope) -> str:
             _expect(test, scope, "bool", "the condition of 'if ... else' must be yes/no")
             a, b = check(then, scope), check(orelse, scope)
             if not compatible(a, b):
-                raise ExpressionTypeError(f"'{node.text}': both branches must have one type ({a}, {b})")
+                raise ExpressionTypeError(
+                    f"'{node.text}': both branches must have one type ({a}, {b})"
+                )
             return "money" if "money" in (a, b) else a
         case ir.ListLit(items=items):
             types = {check(i, scope) for i in items}
@@ -110,7 +112,9 @@ def _compare(node: ir.Compare, scope: Scope) -> str:
             raise ExpressionTypeError(f"'{node.text}': 'in' needs a list on the right")
         element = right[5:-1]
         if not compatible(left, element):
-            raise ExpressionTypeError(f"'{node.text}': cannot look for {left} in a list of {element}")
+            raise ExpressionTypeError(
+                f"'{node.text}': cannot look for {left} in a list of {element}"
+            )
         if isinstance(node.right, ir.ListLit):
             for item in node.right.items:
                 _check_enum_value(node.left, item, scope)
@@ -172,10 +176,14 @@ def _collection_call(node: ir.Call, scope: Scope) -> str:
     name, args = node.func, node.args
     arity = (2, 3) if name == "som" else (2,)
     if len(args) not in arity:
-        raise ExpressionTypeError(f"'{node.text}': {name}() takes {' or '.join(map(str, arity))} arguments")
+        raise ExpressionTypeError(
+            f"'{node.text}': {name}() takes {' or '.join(map(str, arity))} arguments"
+        )
     collection = check(args[0], scope)
     if not collection.startswith("collection["):
-        raise ExpressionTypeError(f"'{node.text}': the first argument of {name}() must be a collection")
+        raise ExpressionTypeError(
+            f"'{node.text}': the first argument of {name}() must be a collection"
+        )
     inner = scope.inside(collection[11:-1])
     if name == "som":
         value = check(args[1], inner)
@@ -190,12 +198,16 @@ def _collection_call(node: ir.Call, scope: Scope) -> str:
 
 def _same_family(node: ir.Call, types: list[str], at_least: int = 1) -> str:
     if len(types) < at_least:
-        raise ExpressionTypeError(f"'{node.text}': {node.func}() needs at least {at_least} arguments")
+        raise ExpressionTypeError(
+            f"'{node.text}': {node.func}() needs at least {at_least} arguments"
+        )
     if all(numeric(t) for t in types):
         return "money" if "money" in types else "number"
     if all(t == "date" for t in types):
         return "date"
-    raise ExpressionTypeError(f"'{node.text}': {node.func}() needs numbers, money or dates of one kind")
+    raise ExpressionTypeError(
+        f"'{node.text}': {node.func}() needs numbers, money or dates of one kind"
+    )
 
 
 def _fixed(result: str, *params: str):
@@ -227,8 +239,12 @@ def _abs(node: ir.Call, types: list[str]) -> str:
 
 
 def _date(node: ir.Call, types: list[str]) -> str:
-    if len(types) != 3 or not all(isinstance(a, ir.Const) and a.type == "number" for a in node.args):
-        raise ExpressionTypeError(f"'{node.text}': datum(jaar, maand, dag) takes three whole numbers")
+    if len(types) != 3 or not all(
+        isinstance(a, ir.Const) and a.type == "number" for a in node.args
+    ):
+        raise ExpressionTypeError(
+            f"'{node.text}': datum(jaar, maand, dag) takes three whole numbers"
+        )
     return "date"
 
 

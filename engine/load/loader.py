@@ -77,7 +77,9 @@ class RuleBook:
     derived: dict[str, LoadedFact] = field(default_factory=dict)
     rules: list[LoadedRule] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    texts: list[tuple[str, bytes]] = field(default_factory=list)  # (relative path, bytes) for hashing
+    texts: list[tuple[str, bytes]] = field(
+        default_factory=list
+    )  # (relative path, bytes) for hashing
 
     def problem(self, location: Location, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(location, message, severity))
@@ -89,7 +91,9 @@ def load(root: Path) -> RuleBook:
     rules_dir, schemes_dir = root / "rules", root / "schemes"
     for folder in (rules_dir, schemes_dir):
         if not folder.is_dir():
-            book.problem(Location(str(folder)), "folder not found: a rule base holds rules/ and schemes/")
+            book.problem(
+                Location(str(folder)), "folder not found: a rule base holds rules/ and schemes/"
+            )
     if book.problems:
         return book
     for path in sorted(schemes_dir.glob("*.yaml")):
@@ -129,7 +133,9 @@ def _read(book: RuleBook, path: Path, model: type[BaseModel]) -> tuple[Any, Any]
     except ValidationError as exc:
         for error in exc.errors():
             path_text = ".".join(str(p) for p in error["loc"]) or "(top)"
-            book.problem(Location(name, line_of(document, error["loc"])), f"{path_text}: {error['msg']}")
+            book.problem(
+                Location(name, line_of(document, error["loc"])), f"{path_text}: {error['msg']}"
+            )
         return None
 
 
@@ -145,9 +151,13 @@ def _load_scheme_file(book: RuleBook, path: Path) -> None:
     name = _display(book, path)
     scheme = spec.scheme
     if scheme.id in book.schemes:
-        book.problem(Location(name, _line(document, "scheme")), f"scheme '{scheme.id}' is defined twice")
+        book.problem(
+            Location(name, _line(document, "scheme")), f"scheme '{scheme.id}' is defined twice"
+        )
         return
-    book.schemes[scheme.id] = LoadedScheme(Location(name, _line(document, "scheme")), scheme, spec.glossary)
+    book.schemes[scheme.id] = LoadedScheme(
+        Location(name, _line(document, "scheme")), scheme, spec.glossary
+    )
     for source_id, source in spec.sources.items():
         if source_id in book.sources and book.sources[source_id] != source:
             book.problem(
@@ -174,16 +184,24 @@ def _load_facts_file(book: RuleBook, path: Path) -> None:
     document, spec = read
     name = _display(book, path)
     for fact_name, fact in spec.inputs.items():
-        book.inputs[fact_name] = LoadedFact(Location(name, _line(document, "inputs", fact_name)), fact_name, None, fact)
+        book.inputs[fact_name] = LoadedFact(
+            Location(name, _line(document, "inputs", fact_name)), fact_name, None, fact
+        )
     for record_name, fields in spec.records.items():
         book.records[record_name] = {
             field_name: LoadedFact(
-                Location(name, _line(document, "records", record_name, field_name)), field_name, None, fact
+                Location(name, _line(document, "records", record_name, field_name)),
+                field_name,
+                None,
+                fact,
             )
             for field_name, fact in fields.items()
         }
     for coll_name, coll in spec.collections.items():
-        book.collections[coll_name] = (Location(name, _line(document, "collections", coll_name)), coll)
+        book.collections[coll_name] = (
+            Location(name, _line(document, "collections", coll_name)),
+            coll,
+        )
 
 
 def _load_rules_file(book: RuleBook, path: Path) -> None:
@@ -195,7 +213,10 @@ def _load_rules_file(book: RuleBook, path: Path) -> None:
     for fact_name, fact in spec.facts.items():
         location = Location(name, _line(document, "facts", fact_name))
         if fact_name in book.derived:
-            book.problem(location, f"fact '{fact_name}' is declared twice (also at {book.derived[fact_name].location})")
+            book.problem(
+                location,
+                f"fact '{fact_name}' is declared twice (also at {book.derived[fact_name].location})",
+            )
             continue
         book.derived[fact_name] = LoadedFact(location, fact_name, spec.scheme, fact)
     for index, rule in enumerate(spec.rules):

@@ -37,13 +37,17 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
-                None, None, "anchors and aliases (*name) are not allowed in rules files",
+                None,
+                None,
+                "anchors and aliases (*name) are not allowed in rules files",
                 event.start_mark,
             )
         self._nodes += 1
         if self._nodes > MAX_NODES:
             raise yaml.MarkedYAMLError(
-                None, None, f"the file has more than {MAX_NODES} YAML nodes",
+                None,
+                None,
+                f"the file has more than {MAX_NODES} YAML nodes",
                 self.peek_event().start_mark,
             )
         return super().compose_node(parent, index)
@@ -119,7 +123,9 @@ def read_yaml_file(path: Path, display_name: str | None = None) -> Any:
     name = display_name or str(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise YamlError(Problem(Location(name), f"the file is larger than {MAX_FILE_BYTES} bytes"))
+            raise YamlError(
+                Problem(Location(name), f"the file is larger than {MAX_FILE_BYTES} bytes")
+            )
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise YamlError(Problem(Location(name), "the file is not UTF-8 text")) from None

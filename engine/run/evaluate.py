@@ -57,9 +57,7 @@ def run(plan: Plan, profile: Profile, peildatum: dt.date) -> Trace:
         for step in dated.steps:
             facts[step.fact] = _derive(step, ctx, trace)
     except KeyError as exc:
-        raise EvaluationError(
-            f"parameter {exc} has no value on {peildatum.isoformat()}"
-        ) from None
+        raise EvaluationError(f"parameter {exc} has no value on {peildatum.isoformat()}") from None
     return trace
 
 

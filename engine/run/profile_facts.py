@@ -55,7 +55,9 @@ def _attribute_type(owner: type, name: str) -> Any:
         return _unwrap(owner.model_fields[name].annotation)
     prop = getattr(owner, name, None)
     if isinstance(prop, property) and prop.fget is not None:
-        hints = typing.get_type_hints(prop.fget, globalns=vars(__import__(owner.__module__, fromlist=["*"])))
+        hints = typing.get_type_hints(
+            prop.fget, globalns=vars(__import__(owner.__module__, fromlist=["*"]))
+        )
         return _unwrap(hints.get("return"))
     raise PathError(f"'{name}' is not a field of {owner.__name__}")
 

@@ -45,8 +45,11 @@ class ScenarioItem(pytest.Item):
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         if isinstance(excinfo.value, ScenarioFailed):
             outcome = excinfo.value.args[0]
-            lines = [f"scenario: {self.scenario.name}", f"  at {self.scenario.location}",
-                     f"  source: {self.scenario.source}"]
+            lines = [
+                f"scenario: {self.scenario.name}",
+                f"  at {self.scenario.location}",
+                f"  source: {self.scenario.source}",
+            ]
             if outcome.error:
                 lines.append(f"  error: {outcome.error}")
             lines.extend(f"  {failure}" for failure in outcome.failures)

@@ -50,7 +50,14 @@ from engine.values import Unknown
 
 LIST_CHECKS = ("missing_facts", "obligations", "next_steps", "discretion_points")
 SCHEME_KEYS = {
-    "status", "amount", "amounts", "facts", "refer_to", "deadlines", "decisive_rules", *LIST_CHECKS,
+    "status",
+    "amount",
+    "amounts",
+    "facts",
+    "refer_to",
+    "deadlines",
+    "decisive_rules",
+    *LIST_CHECKS,
 }
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+|\+)\]")
 
@@ -140,8 +147,13 @@ def _scenario(path: Path, bases: dict[str, Any], entry: Any) -> Scenario:
             bad = sorted(set(checks) - SCHEME_KEYS) if isinstance(checks, dict) else checks
             raise ScenarioError(f"{where}: unknown expectations for '{scheme}': {bad}")
     return Scenario(
-        file=path, line=line, name=str(entry["name"]), source=str(entry["source"]),
-        peildatum=entry["peildatum"], profile=profile, expect=expect,
+        file=path,
+        line=line,
+        name=str(entry["name"]),
+        source=str(entry["source"]),
+        peildatum=entry["peildatum"],
+        profile=profile,
+        expect=expect,
     )
 
 
@@ -155,7 +167,9 @@ def _set_path(document: Any, path_text: str, value: Any, where: str) -> None:
         last = index == len(steps) - 1
         if key is not None:
             if not isinstance(node, dict):
-                raise ScenarioError(f"{where}: '{path_text}' goes into something that is not a mapping")
+                raise ScenarioError(
+                    f"{where}: '{path_text}' goes into something that is not a mapping"
+                )
             if last:
                 node[key] = value
                 return
