@@ -291,7 +291,7 @@ def _check_texts(rule: LoadedRule, scope: Scope, report: Any) -> None:
                 report(
                     _problem(
                         rule.location,
-                        f"rule '{rule.spec.id}': text ({language}) names '{{{name}}}', which is not a fact or parameter",
+                        f"rule '{rule.spec.id}': text ({language}) names '{{{name}}}': not a fact or parameter",
                     )
                 )
 
