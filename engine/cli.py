@@ -1,7 +1,8 @@
 """Command line: python -m engine advise | check | test | schema.
 
 Every error is one readable message on stderr and a non-zero exit: 2 for bad input (profile,
-arguments, rules that do not load), 1 for findings (check errors, failing scenarios).
+arguments, rules that do not load), 1 for findings (check errors, failing scenarios), 3 for an
+internal error (a bug; its message carries no input values).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from engine.model.profile import Profile, profile_from_file
 
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
 
 
 def _date(text: str) -> dt.date:
@@ -72,6 +75,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: say so in one line; ENGINE_DEBUG=1 shows the traceback
+        if os.environ.get("ENGINE_DEBUG"):
+            raise
+        print(
+            f"internal error ({type(exc).__name__}); please report it. "
+            "Run with ENGINE_DEBUG=1 for details.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 def cmd_advise(args: argparse.Namespace) -> int:
