@@ -131,7 +131,12 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
     status_value = view.value(view.scheme.outputs.status)
     status = "undetermined" if type(status_value) is Unknown else status_value
     missing = sorted(
-        {m for f in view.output_facts() if type(v := view.value(f)) is Unknown for m in v.missing}
+        {
+            m
+            for f in _asked_for(view, status)
+            if type(v := view.value(f)) is Unknown
+            for m in v.missing
+        }
     )
     conflicts = [
         Conflict(fact=f, rules=list(view.trace.conflicts[f]))
@@ -160,6 +165,17 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         missing_facts=missing,
         conflicts=conflicts,
     )
+
+
+def _asked_for(view: _SchemeView, status: str) -> list[str]:
+    """The output facts whose missing inputs are worth asking for.
+
+    Once a scheme is decided against or referred elsewhere, nothing else in it can change that,
+    so only the status counts; otherwise every output does.
+    """
+    if status in ("not_eligible", "refer"):
+        return [view.scheme.outputs.status]
+    return view.output_facts()
 
 
 def _referral(view: _SchemeView) -> str | None:

@@ -89,17 +89,13 @@ def _derive(step: Step, ctx: Context, trace: Trace) -> Any:
 
     if open_:
         # A rule whose condition is unknown matters unless a holding rule overrides it or it
-        # would conclude the same value anyway.
+        # would conclude the same value anyway. Once the fact is unknown, every open rule that
+        # no holding rule overrides can decide it, so all their missing facts are named.
         holding_ids = {c.rule.id for c in holding}
-        blocking = [
-            condition
-            for candidate, condition in open_
-            if not (candidate.rule.dominated_by & holding_ids)
-            and not _same(candidate.value(ctx), result)
-        ]
-        if blocking:
+        relevant = [(c, cond) for c, cond in open_ if not (c.rule.dominated_by & holding_ids)]
+        if any(not _same(c.value(ctx), result) for c, _ in relevant):
             trace.decided_by[step.fact] = None
-            return merge_unknown(*blocking)
+            return merge_unknown(*(cond for _, cond in relevant))
     trace.decided_by[step.fact] = decided
     return result
 
