@@ -1,0 +1,471 @@
+"""Run-time semantics on small rule bases: fixpoint, overrides, conflicts, unknowns, time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from rulebase import FACTS, SCHEME, profile, rule, rules_file, write_base
+
+import engine
+from engine.compile.plan import Plan
+from engine.errors import EvaluationError, RulesError
+from engine.values import Unknown
+
+DAY = dt.date(2026, 3, 1)
+
+
+def U(*names: str) -> Unknown:
+    return Unknown(frozenset(names))
+
+
+def plan_of(root: Path, files: dict[str, str], **kw) -> Plan:
+    write_base(root, files, **kw)
+    checked = engine.check_rules(root)
+    assert checked.errors == [], [str(p) for p in checked.problems]
+    return engine.load_plan(root)
+
+
+def status(plan, data: dict, day: dt.date = DAY):
+    trace = engine.evaluate(data, day, plan)
+    return trace.facts["status"], trace.decided_by.get("status"), trace.conflicts
+
+
+def scheme_json(advice: engine.Advice) -> dict:
+    """The advice JSON without its receipt (the receipt names the plan, which may differ)."""
+    data = json.loads(advice.to_json())
+    return data["schemes"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixpoint: derivation order does not depend on file or rule order
+
+CHAIN_FACTS = """\
+rijk: {type: bool, label: {nl: "rijk", en: "rich"}}
+rijk_en_p: {type: bool, label: {nl: "rijk en p", en: "rich and p"}}
+"""
+CHAIN = {
+    "first": rule("x.status", "rijk_en_p", "{status: eligible}")
+    + rule("x.weiger", "not rijk and q", "{status: refer}"),
+    "second": rule("x.rijk_en_p", "true", "{rijk_en_p: rijk and p}"),
+    "third": rule("x.rijk", "true", "{rijk: geld > grens}"),
+}
+
+PROFILES = [
+    profile(detained=True, money=500),
+    profile(detained=True, money=50),
+    profile(detained=False, money=500, evading=True),
+    profile(detained=True, evading=True, money=5),
+    profile(detained=True),
+    profile(money=500),
+    profile(money=5, evading=True),
+]
+
+
+def _chain_files(order: list[str], split: bool) -> dict[str, str]:
+    if split:  # one rule group per file, named so that the file order is `order`
+        files = {}
+        for index, key in enumerate(order):
+            facts = CHAIN_FACTS if index == 0 else ""
+            files[f"{index}_{key}.yaml"] = rules_file(CHAIN[key], facts=facts, status=index == 0)
+        return files
+    return {"all.yaml": rules_file("".join(CHAIN[k] for k in order), facts=CHAIN_FACTS)}
+
+
+@pytest.mark.parametrize(
+    ("order", "split"),
+    [
+        (["first", "second", "third"], True),
+        (["third", "second", "first"], True),
+        (["second", "first", "third"], True),
+        (["first", "second", "third"], False),
+        (["third", "first", "second"], False),
+    ],
+)
+def test_results_do_not_depend_on_file_or_rule_order(tmp_path: Path, order, split) -> None:
+    reference = plan_of(tmp_path / "ref", _chain_files(["third", "second", "first"], False))
+    plan = plan_of(tmp_path / "b", _chain_files(order, split))
+    for data in PROFILES:
+        expected = engine.evaluate(data, DAY, reference)
+        got = engine.evaluate(data, DAY, plan)
+        assert got.facts == expected.facts
+        assert got.decided_by == expected.decided_by
+        assert scheme_json(engine.advise(data, DAY, plan)) == scheme_json(
+            engine.advise(data, DAY, reference)
+        )
+
+
+def test_chained_facts_reach_the_fixpoint_in_one_run(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, _chain_files(["first", "second", "third"], True))
+    trace = engine.evaluate(profile(detained=True, money=500), DAY, plan)
+    assert trace.facts["rijk"] is True
+    assert trace.facts["rijk_en_p"] is True
+    assert trace.facts["status"] == "eligible"
+    assert trace.decided_by["status"] == "x.status"
+    trace = engine.evaluate(profile(detained=True, money=50, evading=True), DAY, plan)
+    assert trace.facts["status"] == "refer"  # 'not rijk' reads the complete fact
+
+
+# ---------------------------------------------------------------------------------------------
+# Overrides
+
+EXCEPTION = {
+    "r.yaml": rules_file(
+        rule("x.recht", "p", "{status: eligible}")
+        + rule("x.uitz", "q", "{status: refer}", extra="overrides: [x.recht]\n")
+    )
+}
+
+
+def test_an_exception_beats_the_general_rule(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, EXCEPTION)
+    assert status(plan, profile(detained=True, evading=True)) == ("refer", "x.uitz", {})
+    assert status(plan, profile(detained=True, evading=False)) == ("eligible", "x.recht", {})
+    assert status(plan, profile(detained=False, evading=True)) == ("refer", "x.uitz", {})
+
+
+def test_an_exception_needs_no_load_time_warning(tmp_path: Path) -> None:
+    write_base(tmp_path, EXCEPTION)
+    assert engine.check_rules(tmp_path).problems == []
+
+
+CHAIN_OF_OVERRIDES = {
+    "r.yaml": rules_file(
+        rule("x.a", "p", "{status: eligible}")
+        + rule("x.b", "q", "{status: not_eligible}", extra="overrides: [x.a]\n")
+        + rule("x.c", "r", "{status: refer}", extra="overrides: [x.b]\n")
+    )
+}
+
+
+@pytest.mark.parametrize(
+    ("p", "q", "r", "expected", "decided"),
+    [
+        (True, False, True, "refer", "x.c"),  # c beats a through b, though b does not hold
+        (True, True, True, "refer", "x.c"),
+        (True, True, False, "not_eligible", "x.b"),
+        (True, False, False, "eligible", "x.a"),
+        (False, True, True, "refer", "x.c"),
+        (False, False, False, "not_eligible", "default"),
+    ],
+)
+def test_override_chains_are_transitive(tmp_path: Path, p, q, r, expected, decided) -> None:
+    plan = plan_of(tmp_path, CHAIN_OF_OVERRIDES)
+    got = status(plan, profile(detained=p, evading=q, military=r))
+    assert got == (expected, decided, {})
+
+
+def test_transitive_override_settles_an_unknown_general_rule(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, CHAIN_OF_OVERRIDES)
+    # x.a unknown, x.b false, x.c holds and dominates x.a through x.b
+    assert status(plan, profile(evading=False, military=True)) == ("refer", "x.c", {})
+
+
+# ---------------------------------------------------------------------------------------------
+# Conflicts
+
+RIVALS = {
+    "r.yaml": rules_file(
+        rule("x.a", "p", "{status: eligible}") + rule("x.b", "q", "{status: refer}")
+    )
+}
+
+
+def test_rivals_that_may_overlap_give_a_load_time_warning(tmp_path: Path) -> None:
+    write_base(tmp_path, RIVALS)
+    checked = engine.check_rules(tmp_path)
+    assert checked.errors == []
+    [warning] = checked.problems
+    assert warning.severity == "warning"
+    assert "'x.a'" in warning.message and "'x.b'" in warning.message
+    assert "may both apply" in warning.message
+    assert str(warning).startswith("rules/x/r.yaml:")
+
+
+def test_two_undominated_rules_holding_with_different_values_conflict(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, RIVALS)
+    trace = engine.evaluate(profile(detained=True, evading=True), DAY, plan)
+    value = trace.facts["status"]
+    assert type(value) is Unknown and value.missing == frozenset()  # not derived
+    assert trace.conflicts == {"status": ("x.a", "x.b")}
+    assert trace.decided_by["status"] is None
+    scheme = engine.advise(profile(detained=True, evading=True), DAY, plan).scheme("x")
+    assert scheme.status == "undetermined"
+    assert [(c.fact, list(c.rules)) for c in scheme.conflicts] == [("status", ["x.a", "x.b"])]
+    assert scheme.missing_facts == []  # nothing to ask: the rules must be fixed
+
+
+def test_rivals_without_overlap_at_run_time_do_not_conflict(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, RIVALS)
+    assert status(plan, profile(detained=True, evading=False)) == ("eligible", "x.a", {})
+    assert status(plan, profile(detained=False, evading=True)) == ("refer", "x.b", {})
+
+
+def test_rivals_with_the_same_value_do_not_conflict(tmp_path: Path) -> None:
+    files = {"r.yaml": rules_file(rule("x.a", "p", "{status: refer}") + rule("x.b", "q", "{status: refer}"))}
+    plan = plan_of(tmp_path, files)
+    assert engine.check_rules(tmp_path).problems == []
+    value, decided, conflicts = status(plan, profile(detained=True, evading=True))
+    assert value == "refer" and conflicts == {} and decided in ("x.a", "x.b")
+
+
+def test_rivals_with_identical_conditions_do_not_load(tmp_path: Path) -> None:
+    files = {
+        "r.yaml": rules_file(
+            rule("x.a", "p and q", "{status: eligible}") + rule("x.b", "p  and\n    q", "{status: refer}")
+        )
+    }
+    write_base(tmp_path, files)
+    checked = engine.check_rules(tmp_path)
+    [error] = checked.errors
+    assert "always both apply" in error.message
+    assert "'x.a'" in error.message and "'x.b'" in error.message
+    with pytest.raises(RulesError) as info:
+        engine.load_plan(tmp_path)
+    assert "always both apply" in str(info.value)
+    assert "rules/x/r.yaml:" in str(info.value)
+
+
+def test_provably_exclusive_rivals_give_no_warning(tmp_path: Path) -> None:
+    facts = 'kind: {type: text, values: [een, twee], label: {nl: "k", en: "k"}}\n'
+    files = {
+        "r.yaml": rules_file(
+            rule("x.a", "p", "{status: eligible}")
+            + rule("x.b", "not p", "{status: refer}")
+            + rule("x.c", "geld < 100", "{kind: een}")
+            + rule("x.d", "geld >= 100", "{kind: twee}"),
+            facts=facts,
+        )
+    }
+    write_base(tmp_path, files)
+    assert engine.check_rules(tmp_path).problems == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Unknowns and the default
+
+
+def test_an_unknown_exception_blocks_the_general_rule(tmp_path: Path) -> None:
+    files = {
+        "r.yaml": rules_file(
+            rule("x.recht", "p", "{status: eligible}")
+            + rule("x.uitz", "q", "{status: not_eligible}", extra="overrides: [x.recht]\n")
+        )
+    }
+    plan = plan_of(tmp_path, files)
+    value, decided, _ = status(plan, profile(detained=True))
+    assert value == U("q")
+    assert decided is None
+    scheme = engine.advise(profile(detained=True), DAY, plan).scheme("x")
+    assert scheme.status == "undetermined"
+    assert scheme.missing_facts == ["q"]
+
+
+def test_an_unknown_exception_does_not_block_a_negative_outcome(tmp_path: Path) -> None:
+    files = {
+        "r.yaml": rules_file(
+            rule("x.recht", "p", "{status: eligible}")
+            + rule("x.uitz", "q", "{status: not_eligible}", extra="overrides: [x.recht]\n")
+        )
+    }
+    plan = plan_of(tmp_path, files)
+    assert status(plan, profile(detained=False)) == ("not_eligible", "default", {})
+    scheme = engine.advise(profile(detained=False), DAY, plan).scheme("x")
+    assert scheme.status == "not_eligible"
+    assert scheme.missing_facts == []
+
+
+def test_a_holding_exception_settles_an_unknown_general_rule(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, EXCEPTION)
+    assert status(plan, profile(evading=True)) == ("refer", "x.uitz", {})
+
+
+def test_an_unknown_general_rule_blocks_the_default(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, EXCEPTION)
+    value, decided, _ = status(plan, profile(evading=False))
+    assert value == U("p")
+    assert decided is None
+
+
+def test_the_default_applies_only_when_every_candidate_is_false(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, CHAIN_OF_OVERRIDES)
+    assert status(plan, profile(detained=False, evading=False, military=False)) == (
+        "not_eligible", "default", {},
+    )
+    value, decided, _ = status(plan, profile(detained=False, evading=False))
+    assert value == U("r")
+    assert decided is None
+    value, _, _ = status(plan, profile())
+    assert value == U("p", "q", "r")
+
+
+def test_unknown_rule_that_concludes_the_default_value_does_not_block(tmp_path: Path) -> None:
+    files = {
+        "r.yaml": rules_file(
+            rule("x.a", "p", "{status: eligible}")
+            + rule("x.b", "q", "{status: not_eligible}", extra="overrides: [x.a]\n")
+        )
+    }
+    plan = plan_of(tmp_path, files)
+    assert status(plan, profile(detained=False))[0] == "not_eligible"
+
+
+def test_a_fact_without_default_and_no_holding_rule_is_not_derived(tmp_path: Path) -> None:
+    facts = 'soort: {type: text, values: [een, twee], label: {nl: "s", en: "k"}}\n'
+    files = {"r.yaml": rules_file(rule("x.a", "p", "{soort: een}"), facts=facts)}
+    plan = plan_of(tmp_path, files)
+    trace = engine.evaluate(profile(detained=False), DAY, plan)
+    assert trace.facts["soort"] == Unknown()  # nothing to ask
+    assert trace.decided_by["soort"] is None
+    trace = engine.evaluate(profile(), DAY, plan)
+    assert trace.facts["soort"] == U("p")
+    trace = engine.evaluate(profile(detained=True), DAY, plan)
+    assert trace.facts["soort"] == "een"
+
+
+def test_unknown_input_propagates_into_a_conclusion(tmp_path: Path) -> None:
+    facts = 'rijk: {type: bool, label: {nl: "rijk", en: "rich"}}\n'
+    files = {
+        "r.yaml": rules_file(
+            rule("x.rijk", "true", "{rijk: geld > grens}") + rule("x.a", "rijk", "{status: eligible}"),
+            facts=facts,
+        )
+    }
+    plan = plan_of(tmp_path, files)
+    trace = engine.evaluate(profile(), DAY, plan)
+    assert trace.facts["rijk"] == U("geld")
+    assert trace.facts["status"] == U("geld")
+    assert engine.advise(profile(), DAY, plan).scheme("x").missing_facts == ["geld"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Time: parameter values, rule windows, coverage
+
+RICH = {
+    "r.yaml": rules_file(
+        rule("x.rijk", "true", "{rijk: geld > grens}"),
+        facts='rijk: {type: bool, label: {nl: "rijk", en: "rich"}}\n',
+    )
+}
+
+
+@pytest.mark.parametrize(
+    ("day", "money", "rich"),
+    [
+        (dt.date(2025, 12, 31), 150, True),  # grens 100.00 the day before
+        (dt.date(2026, 1, 1), 150, False),  # grens 200.00 from the day itself
+        (dt.date(2025, 1, 1), "100.01", True),
+        (dt.date(2025, 1, 1), 100, False),
+        (dt.date(2026, 12, 31), "200.01", True),
+    ],
+)
+def test_parameter_values_switch_exactly_on_their_from_date(tmp_path: Path, day, money, rich) -> None:
+    plan = plan_of(tmp_path, RICH)
+    assert engine.evaluate(profile(money=money), day, plan).facts["rijk"] is rich
+
+
+def test_the_advice_shows_the_parameter_value_of_the_day(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, RICH)
+    before = engine.advise(profile(money=150), dt.date(2025, 12, 31), plan).scheme("x")
+    after = engine.advise(profile(money=150), dt.date(2026, 1, 1), plan).scheme("x")
+    [step_before] = [s for s in before.explanation if s.rule == "x.rijk"]
+    [step_after] = [s for s in after.explanation if s.rule == "x.rijk"]
+    assert str(step_before.values["grens"]) == "100.00"
+    assert str(step_after.values["grens"]) == "200.00"
+
+
+WINDOW = {
+    "r.yaml": rules_file(
+        rule("x.nieuw", "p", "{status: refer}", extra="valid: {from: 2026-01-01, until: 2026-06-30}\n")
+    )
+}
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2025, 12, 31), "not_eligible"),
+        (dt.date(2026, 1, 1), "refer"),
+        (dt.date(2026, 6, 30), "refer"),  # until is inclusive
+        (dt.date(2026, 7, 1), "not_eligible"),
+    ],
+)
+def test_a_rule_applies_only_inside_its_valid_window(tmp_path: Path, day, expected) -> None:
+    plan = plan_of(tmp_path, WINDOW)
+    value, decided, _ = status(plan, profile(detained=True), day)
+    assert value == expected
+    assert decided == ("x.nieuw" if expected == "refer" else "default")
+
+
+def test_a_rule_outside_its_window_asks_for_nothing(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, WINDOW)
+    assert status(plan, profile(), dt.date(2025, 6, 1))[0] == "not_eligible"
+    assert status(plan, profile(), dt.date(2026, 6, 1))[0] == U("p")
+
+
+def test_versions_of_one_rule_with_disjoint_windows(tmp_path: Path) -> None:
+    files = {
+        "r.yaml": rules_file(
+            rule("x.v", "p", "{status: eligible}", extra="valid: {from: 2025-01-01, until: 2025-12-31}\n")
+            + rule("x.v", "p", "{status: refer}", extra="valid: {from: 2026-01-01}\n")
+        )
+    }
+    plan = plan_of(tmp_path, files)
+    assert engine.check_rules(tmp_path).problems == []
+    assert status(plan, profile(detained=True), dt.date(2025, 12, 31)) == ("eligible", "x.v", {})
+    assert status(plan, profile(detained=True), dt.date(2026, 1, 1)) == ("refer", "x.v", {})
+
+
+@pytest.mark.parametrize("day", [dt.date(2024, 12, 31), dt.date(2027, 1, 1), dt.date(1990, 1, 1)])
+def test_peildatum_outside_the_coverage_is_refused(tmp_path: Path, day: dt.date) -> None:
+    plan = plan_of(tmp_path, RICH)
+    with pytest.raises(EvaluationError) as info:
+        engine.evaluate(profile(money=1), day, plan)
+    message = str(info.value)
+    assert day.isoformat() in message and "outside" in message
+    with pytest.raises(EvaluationError):
+        engine.advise(profile(money=1), day, plan)
+
+
+@pytest.mark.parametrize("day", [dt.date(2025, 1, 1), dt.date(2026, 12, 31)])
+def test_coverage_bounds_are_inclusive(tmp_path: Path, day: dt.date) -> None:
+    plan = plan_of(tmp_path, RICH)
+    assert engine.evaluate(profile(money=1), day, plan).facts["rijk"] is False
+
+
+def test_bundled_rules_refuse_a_peildatum_outside_their_coverage(example) -> None:
+    with pytest.raises(EvaluationError, match="outside"):
+        engine.advise(example, dt.date(2024, 12, 31))
+    with pytest.raises(EvaluationError, match="outside"):
+        engine.advise(example, dt.date(2027, 1, 1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans
+
+
+def test_a_changed_rules_file_gives_a_new_plan(tmp_path: Path) -> None:
+    first = plan_of(tmp_path, RICH)
+    assert engine.load_plan(tmp_path).hash == first.hash
+    write_base(tmp_path, RICH, scheme=SCHEME.replace("value: 200.00", "value: 300.00"))
+    second = engine.load_plan(tmp_path)
+    assert second.hash != first.hash
+    assert engine.evaluate(profile(money=250), DAY, second).facts["rijk"] is False
+    assert engine.evaluate(profile(money=250), DAY, first).facts["rijk"] is True
+
+
+def test_an_input_through_an_absent_person_is_not_derived_not_asked(example) -> None:
+    trace = engine.evaluate(example, dt.date(2026, 1, 15))
+    assert trace.facts["geboortedatum_partner"] == Unknown()  # no partner: nothing to ask
+    example["members"].append({"id": "partner", "role": "partner"})
+    trace = engine.evaluate(example, dt.date(2026, 1, 15))
+    assert trace.facts["geboortedatum_partner"] == U("geboortedatum_partner")
+
+
+def test_facts_file_is_required(tmp_path: Path) -> None:
+    write_base(tmp_path, RICH, facts=FACTS)
+    (tmp_path / "rules" / "facts.yaml").unlink()
+    checked = engine.check_rules(tmp_path)
+    assert any("facts.yaml is missing" in p.message for p in checked.errors)
