@@ -58,7 +58,7 @@ inputs:
 """
 
 STATUS_FACT = (
-    '  status: {type: text, values: [eligible, not_eligible, refer], default: not_eligible, '
+    "  status: {type: text, values: [eligible, not_eligible, refer], default: not_eligible, "
     'output: status, label: {nl: "Status", en: "Status"}}\n'
 )
 
@@ -75,7 +75,11 @@ def rules_file(rules: str, facts: str = "", status: bool = True) -> str:
         text += textwrap.indent(textwrap.dedent(facts), "  ")
     if not status and not facts:
         text = text.replace("facts:\n", "facts: {}\n")
-    text += "rules:\n" + textwrap.indent(textwrap.dedent(rules), "  ") if rules.strip() else "rules: []\n"
+    text += (
+        "rules:\n" + textwrap.indent(textwrap.dedent(rules), "  ")
+        if rules.strip()
+        else "rules: []\n"
+    )
     return text
 
 
@@ -83,10 +87,10 @@ def rule(rule_id: str, when: str, then: str, article: str = "2", extra: str = ""
     """One rule as a YAML list item; `then` is a flow mapping like '{status: eligible}'."""
     text = (
         f"- id: {rule_id}\n"
-        f"  citation: {{article: \"{article}\"}}\n"
+        f'  citation: {{article: "{article}"}}\n'
         f"  when: {when}\n"
         f"  then: {then}\n"
-        f"  text: {{nl: \"Regel {rule_id}\", en: \"Rule {rule_id}\"}}\n"
+        f'  text: {{nl: "Regel {rule_id}", en: "Rule {rule_id}"}}\n'
     )
     if extra:
         text += textwrap.indent(textwrap.dedent(extra), "  ")
@@ -111,7 +115,11 @@ def write_base(
 
 def profile(detained=None, evading=None, military=None, money=None, born=None, **assets) -> dict:
     applicant = {"id": "a", "role": "applicant", "exclusions": {}}
-    for key, value in (("detained", detained), ("evading_sentence", evading), ("military_service", military)):
+    for key, value in (
+        ("detained", detained),
+        ("evading_sentence", evading),
+        ("military_service", military),
+    ):
         if value is not None:
             applicant["exclusions"][key] = value
     if born is not None:

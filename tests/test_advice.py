@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, PEILDATUM
+from support import EXAMPLE, PEILDATUM
 
 import engine
 from engine.explain.format import money
@@ -62,7 +62,12 @@ def test_example_from_file_and_dict_agree(example) -> None:
 def test_example_explanation_cites_the_articles(example) -> None:
     scheme = bijstand(example)
     applied = {step.rule: step for step in scheme.explanation}
-    for rule_id in ("pw.11.recht", "pw.19.bedrag", "pw.22a.1.alleenstaande", "pw.19a.1.kostendelers"):
+    for rule_id in (
+        "pw.11.recht",
+        "pw.19.bedrag",
+        "pw.22a.1.alleenstaande",
+        "pw.19a.1.kostendelers",
+    ):
         assert rule_id in applied
     step = applied["pw.22a.1.alleenstaande"]
     assert step.citation.law == "Participatiewet"
@@ -159,6 +164,15 @@ def test_income_above_the_norm_points_at_the_income_comparison(example) -> None:
     )
 
 
+def test_why_not_ends_at_conditions_a_person_can_recognise(example) -> None:
+    example["members"][0]["incomes"].append({"kind": "benefit", "net_monthly": 900})
+    scheme = bijstand(example)
+    assert scheme.decisive_conditions
+    for condition in scheme.decisive_conditions:
+        assert condition.condition not in ("true", "waar")
+        assert "onbekend" not in condition.text
+
+
 def test_income_equal_to_the_norm_is_not_below_it(example) -> None:
     example["members"][0]["incomes"] = [{"kind": "wages", "net_monthly": "1001.07"}]
     assert bijstand(example).status == "not_eligible"
@@ -183,7 +197,9 @@ def test_not_living_in_the_netherlands(example) -> None:
     scheme = bijstand(example)
     assert scheme.status == "not_eligible"
     assert any(
-        c.rule == "pw.11.recht" and c.condition == "woont_in_nederland_aanvrager" and c.holds is False
+        c.rule == "pw.11.recht"
+        and c.condition == "woont_in_nederland_aanvrager"
+        and c.holds is False
         for c in scheme.decisive_conditions
     )
 
@@ -299,7 +315,9 @@ PROFILE_VARIANTS = {
     "partner": lambda d: d["members"].append(
         {**d["members"][0], "id": "partner", "role": "partner", "birth_date": "1990-01-01"}
     ),
-    "child": lambda d: d["members"].append({"id": "kind", "role": "child", "birth_date": "2024-01-01"}),
+    "child": lambda d: d["members"].append(
+        {"id": "kind", "role": "child", "birth_date": "2024-01-01"}
+    ),
 }
 
 
@@ -308,7 +326,7 @@ PROFILE_VARIANTS = {
 def test_texts_have_no_leftover_placeholders(example, variant: str, lang: str) -> None:
     PROFILE_VARIANTS[variant](example)
     advice = engine.advise(example, PEILDATUM, lang=lang)
-    texts = all_texts(json.loads(advice.to_json())) + [advice_text(advice)]
+    texts = [*all_texts(json.loads(advice.to_json())), advice_text(advice)]
     for text in texts:
         assert not re.search(r"\{[a-z_0-9]*\}", text), text
         assert "{" not in text and "}" not in text, text

@@ -101,7 +101,9 @@ def test_duplicate_key(tmp_path: Path) -> None:
 def test_yaml_anchors_and_aliases_are_refused(tmp_path: Path, where: str) -> None:
     first = OK_RULE.replace('citation: {article: "2"}', 'citation: &cit {article: "2"}')
     if where == "anchor_and_alias":
-        second = rule("x.b", "q", "{status: eligible}").replace('citation: {article: "2"}', "citation: *cit")
+        second = rule("x.b", "q", "{status: eligible}").replace(
+            'citation: {article: "2"}', "citation: *cit"
+        )
     else:
         second = rule("x.b", "q", "{status: eligible}").replace(
             'citation: {article: "2"}', "citation: {<<: *cit}"
@@ -199,7 +201,9 @@ def test_type_error_in_a_conclusion(tmp_path: Path) -> None:
     facts = 'n: {type: number, label: {nl: "n", en: "n"}}\n'
     text = rules_file(rule("x.a", "p", "{n: geboren}"), facts=facts)
     problem = only_error(tmp_path, {"a.yaml": text})
-    assert_at(problem, RULES, line_of(text, "- id: x.a"), "then 'n': gives date, but number is needed")
+    assert_at(
+        problem, RULES, line_of(text, "- id: x.a"), "then 'n': gives date, but number is needed"
+    )
 
 
 def test_enum_fact_compared_with_a_value_it_does_not_have(tmp_path: Path) -> None:
@@ -235,7 +239,9 @@ def test_text_placeholder_must_name_a_fact(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------
 # Dependency cycles and precedence
 
-CYCLE_FACTS = 'a1: {type: bool, label: {nl: "a", en: "a"}}\nb1: {type: bool, label: {nl: "b", en: "b"}}\n'
+CYCLE_FACTS = (
+    'a1: {type: bool, label: {nl: "a", en: "a"}}\nb1: {type: bool, label: {nl: "b", en: "b"}}\n'
+)
 
 
 def test_dependency_cycle_of_positive_conditions(tmp_path: Path) -> None:
@@ -277,7 +283,9 @@ def test_circular_overrides(tmp_path: Path) -> None:
         + rule("x.b", "q", "{status: refer}", extra="overrides: [x.a]\n")
     )
     problem = only_error(tmp_path, {"a.yaml": text})
-    assert_at(problem, RULES, line_of(text, "- id: x.a"), "override each other in a circle: x.a, x.b")
+    assert_at(
+        problem, RULES, line_of(text, "- id: x.a"), "override each other in a circle: x.a, x.b"
+    )
 
 
 def test_longer_circle_of_overrides(tmp_path: Path) -> None:
@@ -335,8 +343,13 @@ def test_parameter_with_unknown_source(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "fragment"),
-    [('"veel"', "not of type money"), ("200.001", "not of type money"), ("true", "not of type money"),
-     ("[1, 2]", "not of type money"), ("2026-01-01", "not of type money")],
+    [
+        ('"veel"', "not of type money"),
+        ("200.001", "not of type money"),
+        ("true", "not of type money"),
+        ("[1, 2]", "not of type money"),
+        ("2026-01-01", "not of type money"),
+    ],
 )
 def test_parameter_value_of_the_wrong_type(tmp_path: Path, value: str, fragment: str) -> None:
     scheme = SCHEME.replace("value: 200.00", f"value: {value}")
@@ -354,7 +367,12 @@ def test_parameter_values_missing_for_part_of_a_rules_window(tmp_path: Path) -> 
     scheme = SCHEME.replace("      - {from: 2025-01-01, value: 100.00, source: S1}\n", "")
     text = rules_file(rule("x.a", "geld > grens", "{status: eligible}"))
     problem = only_error(tmp_path, {"a.yaml": text}, scheme=scheme)
-    assert_at(problem, RULES, line_of(text, "- id: x.a"), "parameter 'grens' has no value before 2026-01-01")
+    assert_at(
+        problem,
+        RULES,
+        line_of(text, "- id: x.a"),
+        "parameter 'grens' has no value before 2026-01-01",
+    )
 
 
 def test_no_gap_when_the_rule_starts_with_the_parameter(tmp_path: Path) -> None:
@@ -381,13 +399,17 @@ def test_parameter_gap_inside_a_rules_later_window(tmp_path: Path) -> None:
 def test_duplicate_rule_id_with_overlapping_windows(tmp_path: Path) -> None:
     text = rules_file(OK_RULE + rule("x.a", "q", "{status: eligible}"))
     problem = only_error(tmp_path, {"a.yaml": text})
-    assert_at(problem, RULES, line_of(text, "- id: x.a", 2), "defined twice with overlapping validity")
+    assert_at(
+        problem, RULES, line_of(text, "- id: x.a", 2), "defined twice with overlapping validity"
+    )
     assert f"also at {RULES}:{line_of(text, '- id: x.a')}" in problem
 
 
 def test_duplicate_rule_id_with_partly_overlapping_windows(tmp_path: Path) -> None:
     text = rules_file(
-        rule("x.a", "p", "{status: eligible}", extra="valid: {from: 2025-01-01, until: 2026-01-01}\n")
+        rule(
+            "x.a", "p", "{status: eligible}", extra="valid: {from: 2025-01-01, until: 2026-01-01}\n"
+        )
         + rule("x.a", "q", "{status: eligible}", extra="valid: {from: 2026-01-01}\n")
     )
     problem = only_error(tmp_path, {"a.yaml": text})
@@ -396,7 +418,9 @@ def test_duplicate_rule_id_with_partly_overlapping_windows(tmp_path: Path) -> No
 
 def test_duplicate_rule_id_with_disjoint_windows_is_fine(tmp_path: Path) -> None:
     text = rules_file(
-        rule("x.a", "p", "{status: eligible}", extra="valid: {from: 2025-01-01, until: 2025-12-31}\n")
+        rule(
+            "x.a", "p", "{status: eligible}", extra="valid: {from: 2025-01-01, until: 2025-12-31}\n"
+        )
         + rule("x.a", "q", "{status: eligible}", extra="valid: {from: 2026-01-01}\n")
     )
     assert problems(tmp_path, {"a.yaml": text}) == []
@@ -411,13 +435,20 @@ def test_window_until_before_from(tmp_path: Path) -> None:
 def test_input_fact_with_a_path_that_does_not_exist(tmp_path: Path) -> None:
     facts = FACTS.replace("applicant.exclusions.detained", "applicant.exclusions.detaned")
     problem = only_error(tmp_path, {"a.yaml": rules_file(OK_RULE)}, facts=facts)
-    assert_at(problem, "rules/facts.yaml", line_of(facts, "  p:"), "'detaned' is not a field of Exclusions")
+    assert_at(
+        problem,
+        "rules/facts.yaml",
+        line_of(facts, "  p:"),
+        "'detaned' is not a field of Exclusions",
+    )
 
 
 def test_input_fact_with_an_unknown_top_level_path(tmp_path: Path) -> None:
     facts = FACTS.replace("applicant.exclusions.detained", "aanvrager.gedetineerd")
     problem = only_error(tmp_path, {"a.yaml": rules_file(OK_RULE)}, facts=facts)
-    assert_at(problem, "rules/facts.yaml", line_of(facts, "  p:"), "'aanvrager' is not a field of Profile")
+    assert_at(
+        problem, "rules/facts.yaml", line_of(facts, "  p:"), "'aanvrager' is not a field of Profile"
+    )
 
 
 def test_input_fact_whose_path_has_another_type(tmp_path: Path) -> None:
@@ -471,14 +502,21 @@ def test_declared_fact_nobody_concludes_is_a_warning(tmp_path: Path) -> None:
     facts = 'los: {type: bool, label: {nl: "l", en: "l"}}\n'
     text = rules_file(OK_RULE, facts=facts)
     [warning] = problems(tmp_path, {"a.yaml": text})
-    assert_at(warning, RULES, line_of(text, "los: {type"), "no rule concludes it", severity="warning")
+    assert_at(
+        warning, RULES, line_of(text, "los: {type"), "no rule concludes it", severity="warning"
+    )
 
 
 def test_status_output_must_be_declared(tmp_path: Path) -> None:
-    text = rules_file(OK_RULE.replace("{status: eligible}", "{n: 1}"),
-                      facts='n: {type: number, label: {nl: "n", en: "n"}}\n', status=False)
+    text = rules_file(
+        OK_RULE.replace("{status: eligible}", "{n: 1}"),
+        facts='n: {type: number, label: {nl: "n", en: "n"}}\n',
+        status=False,
+    )
     found = problems(tmp_path, {"a.yaml": text})
-    assert any(p.startswith("schemes/x.yaml:1: error:") and "'status' is not declared" in p for p in found)
+    assert any(
+        p.startswith("schemes/x.yaml:1: error:") and "'status' is not declared" in p for p in found
+    )
 
 
 def test_discretion_needs_weigh(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXAMPLE, ROOT
 from rulebase import rule, rules_file, write_base
+from support import EXAMPLE, ROOT
 
 EXAMPLE_ARG = str(EXAMPLE.relative_to(ROOT))
 
@@ -24,7 +24,11 @@ def cli(*args: str, hashseed: str | None = None, cwd: Path = ROOT) -> subprocess
         env["PYTHONHASHSEED"] = hashseed
     return subprocess.run(
         [sys.executable, "-m", "engine", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=120, env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
 
 
@@ -82,8 +86,19 @@ def test_advise_with_a_json_profile(tmp_path: Path) -> None:
 def test_advise_with_a_rule_base_argument(tmp_path: Path) -> None:
     write_base(tmp_path / "rb", {"a.yaml": rules_file(rule("x.a", "p", "{status: eligible}"))})
     path = tmp_path / "p.json"
-    path.write_text('{"members": [{"id": "a", "role": "applicant", "exclusions": {"detained": true}}]}')
-    result = cli("advise", str(path), "--on", "2026-01-15", "--format", "json", "--rules", str(tmp_path / "rb"))
+    path.write_text(
+        '{"members": [{"id": "a", "role": "applicant", "exclusions": {"detained": true}}]}'
+    )
+    result = cli(
+        "advise",
+        str(path),
+        "--on",
+        "2026-01-15",
+        "--format",
+        "json",
+        "--rules",
+        str(tmp_path / "rb"),
+    )
     assert result.returncode == 0, result.stderr
     [scheme] = json.loads(result.stdout)["schemes"]
     assert (scheme["scheme"], scheme["status"]) == ("x", "eligible")
@@ -167,8 +182,12 @@ def test_version() -> None:
 
 
 def test_rule_base_with_errors_is_bad_input_for_advise(tmp_path: Path) -> None:
-    write_base(tmp_path / "rb", {"a.yaml": rules_file(rule("x.a", "onbekend", "{status: eligible}"))})
-    stderr = assert_one_error(cli("advise", EXAMPLE_ARG, "--on", "2026-01-15", "--rules", str(tmp_path / "rb")))
+    write_base(
+        tmp_path / "rb", {"a.yaml": rules_file(rule("x.a", "onbekend", "{status: eligible}"))}
+    )
+    stderr = assert_one_error(
+        cli("advise", EXAMPLE_ARG, "--on", "2026-01-15", "--rules", str(tmp_path / "rb"))
+    )
     assert "rules/x/a.yaml:" in stderr and "onbekend" in stderr
 
 

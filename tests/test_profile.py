@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLE, ROOT
+from support import EXAMPLE, ROOT
 
 import engine
 from engine.model.profile import Profile
@@ -44,51 +44,106 @@ def _set(*path: Any, value: Any) -> Callable[[dict], None]:
 MUTATIONS = [
     # (description, mutation, expected path)
     ("date as text", _set("members", 0, "birth_date", value=SENTINEL), "members[0].birth_date"),
-    ("impossible date", _set("members", 0, "birth_date", value="2023-02-29"), "members[0].birth_date"),
+    (
+        "impossible date",
+        _set("members", 0, "birth_date", value="2023-02-29"),
+        "members[0].birth_date",
+    ),
     ("31 April", _set("members", 1, "birth_date", value="2026-04-31"), "members[1].birth_date"),
     ("date as number", _set("members", 0, "birth_date", value=19910914), "members[0].birth_date"),
-    ("date and time", _set("members", 0, "birth_date", value=dt.datetime(1991, 9, 14, 12)),
-     "members[0].birth_date"),
-    ("yes for a bool", _set("members", 0, "lives_in_netherlands", value="yes"),
-     "members[0].lives_in_netherlands"),
-    ("text for a bool", _set("members", 0, "lives_in_netherlands", value=SENTINEL),
-     "members[0].lives_in_netherlands"),
-    ("1 for a bool", _set("members", 0, "lives_in_netherlands", value=1),
-     "members[0].lives_in_netherlands"),
-    ("nested bool", _set("members", 0, "exclusions", "detained", value="false"),
-     "members[0].exclusions.detained"),
-    ("3 decimals", _set("members", 0, "incomes", 0, "net_monthly", value="210.005"),
-     "members[0].incomes[0].net_monthly"),
-    ("3 decimals float", _set("members", 0, "incomes", 1, "net_monthly", value=250.001),
-     "members[0].incomes[1].net_monthly"),
-    ("3 decimals Decimal", _set("assets", "bank_and_cash", value=Decimal("1.999")),
-     "assets.bank_and_cash"),
+    (
+        "date and time",
+        _set("members", 0, "birth_date", value=dt.datetime(1991, 9, 14, 12)),
+        "members[0].birth_date",
+    ),
+    (
+        "yes for a bool",
+        _set("members", 0, "lives_in_netherlands", value="yes"),
+        "members[0].lives_in_netherlands",
+    ),
+    (
+        "text for a bool",
+        _set("members", 0, "lives_in_netherlands", value=SENTINEL),
+        "members[0].lives_in_netherlands",
+    ),
+    (
+        "1 for a bool",
+        _set("members", 0, "lives_in_netherlands", value=1),
+        "members[0].lives_in_netherlands",
+    ),
+    (
+        "nested bool",
+        _set("members", 0, "exclusions", "detained", value="false"),
+        "members[0].exclusions.detained",
+    ),
+    (
+        "3 decimals",
+        _set("members", 0, "incomes", 0, "net_monthly", value="210.005"),
+        "members[0].incomes[0].net_monthly",
+    ),
+    (
+        "3 decimals float",
+        _set("members", 0, "incomes", 1, "net_monthly", value=250.001),
+        "members[0].incomes[1].net_monthly",
+    ),
+    (
+        "3 decimals Decimal",
+        _set("assets", "bank_and_cash", value=Decimal("1.999")),
+        "assets.bank_and_cash",
+    ),
     ("negative amount", _set("assets", "bank_and_cash", value=-5), "assets.bank_and_cash"),
     ("negative text amount", _set("assets", "debts", value="-0.01"), "assets.debts"),
     ("amount as words", _set("assets", "bank_and_cash", value=SENTINEL), "assets.bank_and_cash"),
     ("amount yes/no", _set("assets", "bank_and_cash", value=True), "assets.bank_and_cash"),
     ("amount NaN", _set("assets", "bank_and_cash", value="NaN"), "assets.bank_and_cash"),
-    ("amount infinite", _set("assets", "bank_and_cash", value=float("inf")), "assets.bank_and_cash"),
+    (
+        "amount infinite",
+        _set("assets", "bank_and_cash", value=float("inf")),
+        "assets.bank_and_cash",
+    ),
     ("amount too large", _set("assets", "bank_and_cash", value=10**12), "assets.bank_and_cash"),
     ("amount as list", _set("assets", "bank_and_cash", value=[SENTINEL]), "assets.bank_and_cash"),
     ("unknown field", _set("members", 0, "colour", value=SENTINEL), "members[0].colour"),
     ("unknown top field", _set("colour", value=SENTINEL), "colour"),
     ("unknown nested field", _set("assets", "car", value=SENTINEL), "assets.car"),
-    ("unknown enum value", _set("members", 1, "relation_to_applicant", value=SENTINEL),
-     "members[1].relation_to_applicant"),
+    (
+        "unknown enum value",
+        _set("members", 1, "relation_to_applicant", value=SENTINEL),
+        "members[1].relation_to_applicant",
+    ),
     ("unknown role", _set("members", 1, "role", value=SENTINEL), "members[1].role"),
-    ("unknown income kind", _set("members", 0, "incomes", 0, "kind", value=SENTINEL),
-     "members[0].incomes[0].kind"),
+    (
+        "unknown income kind",
+        _set("members", 0, "incomes", 0, "kind", value=SENTINEL),
+        "members[0].incomes[0].kind",
+    ),
     ("bad id", _set("members", 1, "id", value=SENTINEL + " !"), "members[1].id"),
-    ("bad nationality", _set("members", 0, "nationality", value=SENTINEL), "members[0].nationality"),
-    ("weeks out of range", _set("members", 0, "exclusions", "weeks_abroad_this_year", value=99),
-     "members[0].exclusions.weeks_abroad_this_year"),
-    ("weeks as text", _set("members", 0, "exclusions", "consecutive_weeks_abroad", value=SENTINEL),
-     "members[0].exclusions.consecutive_weeks_abroad"),
-    ("weeks as bool", _set("members", 0, "exclusions", "consecutive_weeks_abroad", value=True),
-     "members[0].exclusions.consecutive_weeks_abroad"),
+    (
+        "bad nationality",
+        _set("members", 0, "nationality", value=SENTINEL),
+        "members[0].nationality",
+    ),
+    (
+        "weeks out of range",
+        _set("members", 0, "exclusions", "weeks_abroad_this_year", value=99),
+        "members[0].exclusions.weeks_abroad_this_year",
+    ),
+    (
+        "weeks as text",
+        _set("members", 0, "exclusions", "consecutive_weeks_abroad", value=SENTINEL),
+        "members[0].exclusions.consecutive_weeks_abroad",
+    ),
+    (
+        "weeks as bool",
+        _set("members", 0, "exclusions", "consecutive_weeks_abroad", value=True),
+        "members[0].exclusions.consecutive_weeks_abroad",
+    ),
     ("incomes not a list", _set("members", 0, "incomes", value=SENTINEL), "members[0].incomes"),
-    ("group not a mapping", _set("members", 0, "exclusions", value=SENTINEL), "members[0].exclusions"),
+    (
+        "group not a mapping",
+        _set("members", 0, "exclusions", value=SENTINEL),
+        "members[0].exclusions",
+    ),
     ("members not a list", _set("members", value=SENTINEL), "members"),
     ("no members", _set("members", value=[]), "members"),
     ("municipality as number", _set("municipality", value=12345), "municipality"),
@@ -114,7 +169,9 @@ def test_several_problems_are_reported_together(example) -> None:
     example["members"][1]["main_residence_in_home"] = "ja"
     error = refuse(example)
     assert sorted(paths(error)) == [
-        "assets.debts", "members[0].birth_date", "members[1].main_residence_in_home",
+        "assets.debts",
+        "members[0].birth_date",
+        "members[1].main_residence_in_home",
     ]
     assert "3 problem(s)" in str(error)
 
@@ -122,13 +179,30 @@ def test_several_problems_are_reported_together(example) -> None:
 @pytest.mark.parametrize(
     ("what", "members", "fragment"),
     [
-        ("no applicant", [{"id": "a", "role": "child"}], "exactly one member with role 'applicant'"),
-        ("two applicants", [{"id": "a", "role": "applicant"}, {"id": "b", "role": "applicant"}],
-         "exactly one member with role 'applicant'"),
-        ("two partners", [{"id": "a", "role": "applicant"}, {"id": "b", "role": "partner"},
-                          {"id": "c", "role": "partner"}], "at most one member with role 'partner'"),
-        ("duplicate ids", [{"id": SENTINEL, "role": "applicant"}, {"id": SENTINEL, "role": "child"}],
-         "distinct id"),
+        (
+            "no applicant",
+            [{"id": "a", "role": "child"}],
+            "exactly one member with role 'applicant'",
+        ),
+        (
+            "two applicants",
+            [{"id": "a", "role": "applicant"}, {"id": "b", "role": "applicant"}],
+            "exactly one member with role 'applicant'",
+        ),
+        (
+            "two partners",
+            [
+                {"id": "a", "role": "applicant"},
+                {"id": "b", "role": "partner"},
+                {"id": "c", "role": "partner"},
+            ],
+            "at most one member with role 'partner'",
+        ),
+        (
+            "duplicate ids",
+            [{"id": SENTINEL, "role": "applicant"}, {"id": SENTINEL, "role": "child"}],
+            "distinct id",
+        ),
     ],
 )
 def test_household_shape(what, members, fragment) -> None:
@@ -162,7 +236,8 @@ def test_minimal_profile_is_valid() -> None:
 
 def test_amounts_are_exact_decimals(example) -> None:
     example["members"][0]["incomes"] = [
-        {"kind": "wages", "net_monthly": 0.1}, {"kind": "other", "net_monthly": "0.20"},
+        {"kind": "wages", "net_monthly": 0.1},
+        {"kind": "other", "net_monthly": "0.20"},
         {"kind": "gift", "net_monthly": 3},
     ]
     profile = engine.profile_from_dict(example)
@@ -212,7 +287,9 @@ def test_json_numbers_are_read_as_decimals(tmp_path: Path) -> None:
         '"incomes": [{"kind": "wages", "net_monthly": 0.10}]}], "assets": {"bank_and_cash": 0.20}}'
     )
     profile = engine.profile_from_file(path)
-    assert profile.applicant.incomes[0].net_monthly + profile.assets.bank_and_cash == Decimal("0.30")
+    assert profile.applicant.incomes[0].net_monthly + profile.assets.bank_and_cash == Decimal(
+        "0.30"
+    )
 
 
 def test_json_file_with_three_decimals(tmp_path: Path) -> None:
@@ -252,7 +329,9 @@ def test_yaml_file_with_aliases_is_refused(tmp_path: Path) -> None:
 
 def test_yaml_file_with_bad_field(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
-    path.write_text(f"members:\n  - id: a\n    role: applicant\n    lives_in_netherlands: {SENTINEL}\n")
+    path.write_text(
+        f"members:\n  - id: a\n    role: applicant\n    lives_in_netherlands: {SENTINEL}\n"
+    )
     with pytest.raises(engine.ProfileError) as info:
         engine.profile_from_file(path)
     assert paths(info.value) == ["members[0].lives_in_netherlands"]
@@ -289,7 +368,10 @@ def test_not_utf8_file(tmp_path: Path) -> None:
 def test_schema_profile_prints_valid_json() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "engine", "schema", "profile"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     schema = json.loads(result.stdout)
@@ -303,7 +385,10 @@ def test_schema_profile_prints_valid_json() -> None:
 def test_schema_advice_prints_valid_json() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "engine", "schema", "advice"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     schema = json.loads(result.stdout)

@@ -7,32 +7,49 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from conftest import PEILDATUM, load_example
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import PEILDATUM, load_example
 
 import engine
 
 SETTINGS = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-    derandomize=True, database=None,
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+    database=None,
 )
 SCHEME = "algemene_bijstand"
 BASE = load_example()
 APPLICANT = BASE["members"][0]
 
 COUNTED = ["wages", "self_employment", "benefit", "pension", "alimony", "student_finance", "other"]
-NOT_COUNTED = ["child_benefit", "child_budget", "healthcare_allowance", "rent_allowance",
-               "childcare_allowance", "informal_care_appreciation", "single_earner_compensation"]
-PEILDATA = [dt.date(2025, 3, 1), dt.date(2025, 7, 1), PEILDATUM, dt.date(2026, 7, 1),
-            dt.date(2026, 12, 31)]
+NOT_COUNTED = [
+    "child_benefit",
+    "child_budget",
+    "healthcare_allowance",
+    "rent_allowance",
+    "childcare_allowance",
+    "informal_care_appreciation",
+    "single_earner_compensation",
+]
+PEILDATA = [
+    dt.date(2025, 3, 1),
+    dt.date(2025, 7, 1),
+    PEILDATUM,
+    dt.date(2026, 7, 1),
+    dt.date(2026, 12, 31),
+]
 
 cents = st.integers(min_value=0, max_value=400_000).map(lambda c: Decimal(c).scaleb(-2))
 small_cents = st.integers(min_value=1, max_value=150_000).map(lambda c: Decimal(c).scaleb(-2))
-income = st.fixed_dictionaries({
-    "kind": st.sampled_from(COUNTED + NOT_COUNTED + ["gift"]),
-    "net_monthly": st.integers(0, 300_000).map(lambda c: str(Decimal(c).scaleb(-2))),
-})
+income = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(COUNTED + NOT_COUNTED + ["gift"]),
+        "net_monthly": st.integers(0, 300_000).map(lambda c: str(Decimal(c).scaleb(-2))),
+    }
+)
 
 
 def birth_date(age: int, days: int, on: dt.date) -> str:
@@ -67,8 +84,12 @@ def resident(draw: Any, index: int, on: dt.date) -> dict:
         "main_residence_in_home": draw(st.booleans()),
         "written_commercial_agreement": draw(st.booleans()),
         "commercial_tenant_same_landlord": draw(st.booleans()),
-        "education": {"follows_education": studies, "kind": draw(st.sampled_from(["wsf", "bbl", "other"]))}
-        if studies else {"follows_education": False},
+        "education": {
+            "follows_education": studies,
+            "kind": draw(st.sampled_from(["wsf", "bbl", "other"])),
+        }
+        if studies
+        else {"follows_education": False},
     }
 
 

@@ -204,7 +204,11 @@ def test_rivals_without_overlap_at_run_time_do_not_conflict(tmp_path: Path) -> N
 
 
 def test_rivals_with_the_same_value_do_not_conflict(tmp_path: Path) -> None:
-    files = {"r.yaml": rules_file(rule("x.a", "p", "{status: refer}") + rule("x.b", "q", "{status: refer}"))}
+    files = {
+        "r.yaml": rules_file(
+            rule("x.a", "p", "{status: refer}") + rule("x.b", "q", "{status: refer}")
+        )
+    }
     plan = plan_of(tmp_path, files)
     assert engine.check_rules(tmp_path).problems == []
     value, decided, conflicts = status(plan, profile(detained=True, evading=True))
@@ -214,7 +218,8 @@ def test_rivals_with_the_same_value_do_not_conflict(tmp_path: Path) -> None:
 def test_rivals_with_identical_conditions_do_not_load(tmp_path: Path) -> None:
     files = {
         "r.yaml": rules_file(
-            rule("x.a", "p and q", "{status: eligible}") + rule("x.b", "p  and\n    q", "{status: refer}")
+            rule("x.a", "p and q", "{status: eligible}")
+            + rule("x.b", "p  and\n    q", "{status: refer}")
         )
     }
     write_base(tmp_path, files)
@@ -292,7 +297,9 @@ def test_an_unknown_general_rule_blocks_the_default(tmp_path: Path) -> None:
 def test_the_default_applies_only_when_every_candidate_is_false(tmp_path: Path) -> None:
     plan = plan_of(tmp_path, CHAIN_OF_OVERRIDES)
     assert status(plan, profile(detained=False, evading=False, military=False)) == (
-        "not_eligible", "default", {},
+        "not_eligible",
+        "default",
+        {},
     )
     value, decided, _ = status(plan, profile(detained=False, evading=False))
     assert value == U("r")
@@ -329,7 +336,8 @@ def test_unknown_input_propagates_into_a_conclusion(tmp_path: Path) -> None:
     facts = 'rijk: {type: bool, label: {nl: "rijk", en: "rich"}}\n'
     files = {
         "r.yaml": rules_file(
-            rule("x.rijk", "true", "{rijk: geld > grens}") + rule("x.a", "rijk", "{status: eligible}"),
+            rule("x.rijk", "true", "{rijk: geld > grens}")
+            + rule("x.a", "rijk", "{status: eligible}"),
             facts=facts,
         )
     }
@@ -361,7 +369,9 @@ RICH = {
         (dt.date(2026, 12, 31), "200.01", True),
     ],
 )
-def test_parameter_values_switch_exactly_on_their_from_date(tmp_path: Path, day, money, rich) -> None:
+def test_parameter_values_switch_exactly_on_their_from_date(
+    tmp_path: Path, day, money, rich
+) -> None:
     plan = plan_of(tmp_path, RICH)
     assert engine.evaluate(profile(money=money), day, plan).facts["rijk"] is rich
 
@@ -378,7 +388,12 @@ def test_the_advice_shows_the_parameter_value_of_the_day(tmp_path: Path) -> None
 
 WINDOW = {
     "r.yaml": rules_file(
-        rule("x.nieuw", "p", "{status: refer}", extra="valid: {from: 2026-01-01, until: 2026-06-30}\n")
+        rule(
+            "x.nieuw",
+            "p",
+            "{status: refer}",
+            extra="valid: {from: 2026-01-01, until: 2026-06-30}\n",
+        )
     )
 }
 
@@ -408,7 +423,12 @@ def test_a_rule_outside_its_window_asks_for_nothing(tmp_path: Path) -> None:
 def test_versions_of_one_rule_with_disjoint_windows(tmp_path: Path) -> None:
     files = {
         "r.yaml": rules_file(
-            rule("x.v", "p", "{status: eligible}", extra="valid: {from: 2025-01-01, until: 2025-12-31}\n")
+            rule(
+                "x.v",
+                "p",
+                "{status: eligible}",
+                extra="valid: {from: 2025-01-01, until: 2025-12-31}\n",
+            )
             + rule("x.v", "p", "{status: refer}", extra="valid: {from: 2026-01-01}\n")
         )
     }

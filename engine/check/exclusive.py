@@ -45,37 +45,35 @@ def _exclusive(left: list[ir.Node], right: list[ir.Node], budget: list[int]) -> 
 
 
 def _contradict(x: ir.Node, y: ir.Node) -> bool:
-    if isinstance(x, ir.Not):
-        return _same(x.operand, y) or (
-            isinstance(y, ir.Not) is False and _is_false_of(y, x.operand)
-        )
-    if isinstance(y, ir.Not):
-        return _same(y.operand, x) or _is_false_of(x, y.operand)
-    if _is_false_of(x, y) or _is_false_of(y, x):
-        return True
+    lx, ly = _literal(x), _literal(y)
+    if lx is not None and ly is not None:
+        return lx[0] == ly[0] and lx[1] != ly[1]
     fx, fy = _constraint(x), _constraint(y)
     if fx is None or fy is None or fx[0] != fy[0]:
         return False
     return not _overlap(fx[1], fy[1])
 
 
-def _same(a: ir.Node, b: ir.Node) -> bool:
-    return _key(a) == _key(b)
+def _literal(node: ir.Node) -> tuple[str, bool] | None:
+    """A yes/no test as (subject, polarity): `p`, `not p`, `p == false`, `p != true` ..."""
+    if isinstance(node, ir.Not):
+        inner = _literal(node.operand)
+        return None if inner is None else (inner[0], not inner[1])
+    if isinstance(node, ir.Name):
+        return _key(node), True
+    if isinstance(node, ir.Compare) and node.op in ("==", "!="):
+        for subject, other in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(other, ir.Const) and isinstance(other.value, bool):
+                inner = _literal(subject)
+                if inner is None:
+                    return None
+                polarity = inner[1] == other.value
+                return inner[0], polarity if node.op == "==" else not polarity
+    return None
 
 
 def _key(node: ir.Node) -> str:
     return " ".join(node.text.split())
-
-
-def _is_false_of(x: ir.Node, y: ir.Node) -> bool:
-    """x is `y == false` (or y is a bare fact and x compares it with false)."""
-    return (
-        isinstance(x, ir.Compare)
-        and x.op == "=="
-        and isinstance(x.right, ir.Const)
-        and x.right.value is False
-        and _same(x.left, y)
-    )
 
 
 def _constraint(node: ir.Node) -> tuple[str, tuple] | None:

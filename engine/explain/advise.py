@@ -279,7 +279,9 @@ def _is_collection(view: _SchemeView, name: str) -> bool:
 def _decisive(view: _SchemeView) -> list[Condition]:
     conditions = []
     seen = set()
-    for rule, node, holds in decisive_conditions(view.trace, view.scheme.outputs.status, wanted="eligible"):
+    for rule, node, holds in decisive_conditions(
+        view.trace, view.scheme.outputs.status, wanted="eligible"
+    ):
         key = (rule.id, node.text, holds)
         if key in seen:
             continue

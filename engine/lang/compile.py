@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
 from engine.errors import EvaluationError
@@ -192,7 +192,7 @@ def _if(test: Closure, then: Closure, orelse: Closure) -> Closure:
 def _round(value: Any, places: Any = None) -> Any:
     if places is None:
         return to_cents(Decimal(value))
-    return Decimal(value).quantize(Decimal(1).scaleb(-int(places)))
+    return Decimal(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
 
 
 _SCALAR_FUNCTIONS: dict[str, Callable[..., Any]] = {
@@ -208,6 +208,16 @@ _SCALAR_FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
+def _date_safe(function: Callable[..., Any], text: str) -> Callable[..., Any]:
+    def guarded(*args: Any) -> Any:
+        try:
+            return function(*args)
+        except (ValueError, OverflowError):
+            raise EvaluationError(f"the date in '{text}' falls outside the calendar") from None
+
+    return guarded
+
+
 def _call(node: ir.Call, scope: Scope) -> Closure:
     name = node.func
     if name == "datum":
@@ -219,7 +229,10 @@ def _call(node: ir.Call, scope: Scope) -> Closure:
     if name == "leeftijd":
         birth = args[0]
         return _strict([birth, lambda ctx: ctx.peildatum], age_on)
-    return _strict(args, _SCALAR_FUNCTIONS[name])
+    function = _SCALAR_FUNCTIONS[name]
+    if name.startswith("plus_"):
+        function = _date_safe(function, node.text)
+    return _strict(args, function)
 
 
 def _collection(node: ir.Call, scope: Scope) -> Closure:

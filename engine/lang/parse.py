@@ -131,13 +131,13 @@ class _Converter:
         raise ExpressionSyntaxError(f"'{text}': this kind of expression is not allowed")
 
     def compare(self, text: str, left: ast.AST, ops: list, rights: list, down: int) -> ir.Node:
+        if any(type(op) not in _COMPARE for op in ops):
+            raise ExpressionSyntaxError(f"'{text}': 'is' comparisons are not allowed; use ==")
         parts: list[ir.Node] = []
         current = self.convert(left, down)
         for op, right_node in zip(ops, rights, strict=True):
             right = self.convert(right_node, down)
-            symbol = _COMPARE.get(type(op))
-            if symbol is None:
-                raise ExpressionSyntaxError(f"'{text}': 'is' comparisons are not allowed; use ==")
+            symbol = _COMPARE[type(op)]
             parts.append(
                 ir.Compare(f"{current.text} {symbol} {right.text}", symbol, current, right)
             )

@@ -86,6 +86,25 @@ def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
     return number
 
 
+def _guarded(construct: Any, what: str) -> Any:
+    """Wrap a scalar constructor so that a value it cannot build is an error with its line."""
+
+    def build(loader: _Loader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            raise yaml.MarkedYAMLError(None, None, f"not a valid {what}", node.start_mark) from None
+
+    return build
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    _guarded(yaml.SafeLoader.construct_yaml_timestamp, "date (YYYY-MM-DD, existing day)"),
+)
+_Loader.add_constructor(
+    "tag:yaml.org,2002:int", _guarded(yaml.SafeLoader.construct_yaml_int, "number")
+)
 _Loader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     lambda loader, node: loader.construct_mapping(node),

@@ -55,17 +55,24 @@ def _money(value: Any) -> Decimal:
     return value
 
 
+# Dates outside this range are typing errors, and would overflow date arithmetic in rules.
+EARLIEST_DATE = dt.date(1880, 1, 1)
+LATEST_DATE = dt.date(2200, 12, 31)
+
+
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         raise ValueError("give a date (YYYY-MM-DD), not a date and time")
-    if isinstance(value, dt.date):
-        return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError:
             raise ValueError("a date must be written YYYY-MM-DD and exist") from None
-    raise ValueError("a date must be written YYYY-MM-DD")
+    if not isinstance(value, dt.date):
+        raise ValueError("a date must be written YYYY-MM-DD")
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"a date must lie between {EARLIEST_DATE} and {LATEST_DATE}")
+    return value
 
 
 def _weeks(value: Any) -> int:

@@ -77,6 +77,10 @@ def _derive(step: Step, ctx: Context, trace: Trace) -> Any:
         ids = {c.rule.id for c in holding}
         winners = [c for c in holding if not (c.rule.dominated_by & ids)]
         values = [c.value(ctx) for c in winners]
+        if any(type(v) is Unknown for v in values):
+            # they may agree or not; what settles it is the missing input, not a rules fix
+            trace.decided_by[step.fact] = None
+            return merge_unknown(*values)
         if any(not _same(values[0], v) for v in values[1:]):
             trace.conflicts[step.fact] = tuple(sorted({c.rule.id for c in winners}))
             trace.decided_by[step.fact] = None
