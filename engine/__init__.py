@@ -11,7 +11,7 @@ from engine.api import ENGINE_VERSION, advise, check_rules, evaluate, load_plan
 from engine.errors import EngineError, EvaluationError, ProfileError, RulesError
 from engine.model.advice import Advice, SchemeAdvice
 from engine.model.profile import Profile, profile_from_dict, profile_from_file
-from engine.values import Unknown
+from engine.values import Unknown, is_unknown
 
 __version__ = ENGINE_VERSION
 
@@ -29,6 +29,7 @@ __all__ = [
     "advise",
     "check_rules",
     "evaluate",
+    "is_unknown",
     "load_plan",
     "profile_from_dict",
     "profile_from_file",

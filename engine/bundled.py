@@ -17,7 +17,3 @@ def bundled_root() -> Path:
     if (installed / "rules").is_dir():
         return installed
     return _PACKAGE.parent
-
-
-def bundled_examples() -> Path:
-    return bundled_root() / "examples"

@@ -102,10 +102,3 @@ def fill(template: str, formatted: Callable[[str], str]) -> str:
         if name is not None:
             parts.append(formatted(name))
     return "".join(parts)
-
-
-def render(template: str, values: dict[str, Any], types: dict[str, str], lang: str) -> str:
-    """Fill {name} placeholders with formatted values; an absent value reads as unknown."""
-    return fill(
-        template, lambda name: value_text(values.get(name, Unknown()), types.get(name), lang)
-    )

@@ -104,32 +104,29 @@ def _kleene(values: Any, decisive: bool) -> Any:
     return (not decisive) if unknown is None else unknown
 
 
-def _and(parts: list[Closure]) -> Closure:
+def _connective(parts: list[Closure], decisive: bool) -> Closure:
+    """`and` (decisive=False) or `or` (decisive=True), stopping at the first decisive value."""
+    neutral = not decisive
+
     def evaluate(ctx: Context) -> Any:
         unknown = None
         for part in parts:
             value = part(ctx)
-            if value is False:
-                return False
-            if value is not True:
+            if value is decisive:
+                return decisive
+            if value is not neutral:
                 unknown = value if unknown is None else merge_unknown(unknown, value)
-        return True if unknown is None else unknown
+        return neutral if unknown is None else unknown
 
     return evaluate
+
+
+def _and(parts: list[Closure]) -> Closure:
+    return _connective(parts, decisive=False)
 
 
 def _or(parts: list[Closure]) -> Closure:
-    def evaluate(ctx: Context) -> Any:
-        unknown = None
-        for part in parts:
-            value = part(ctx)
-            if value is True:
-                return True
-            if value is not False:
-                unknown = value if unknown is None else merge_unknown(unknown, value)
-        return False if unknown is None else unknown
-
-    return evaluate
+    return _connective(parts, decisive=True)
 
 
 def _strict2(function: Callable[[Any, Any], Any], left: Closure, right: Closure) -> Closure:

@@ -116,8 +116,11 @@ def _display(book: RuleBook, path: Path) -> str:
         return str(path)
 
 
-def _read(book: RuleBook, path: Path, model: type[BaseModel]) -> tuple[Any, Any] | None:
-    """Read and validate one file; record problems with file:line and return (document, spec)."""
+def _read(book: RuleBook, path: Path, model: type[BaseModel]) -> tuple[Any, Any, str] | None:
+    """Read and validate one file; record problems with file:line.
+
+    Returns (document, spec, display name), or None when the file has problems.
+    """
     name = _display(book, path)
     try:
         book.texts.append((name, path.read_bytes()))
@@ -129,7 +132,7 @@ def _read(book: RuleBook, path: Path, model: type[BaseModel]) -> tuple[Any, Any]
         book.problem(Location(name, 1), "the file must hold a mapping (key: value) at the top")
         return None
     try:
-        return document, model.model_validate(document)
+        return document, model.model_validate(document), name
     except ValidationError as exc:
         for error in exc.errors():
             path_text = ".".join(str(p) for p in error["loc"]) or "(top)"
@@ -147,8 +150,7 @@ def _load_scheme_file(book: RuleBook, path: Path) -> None:
     read = _read(book, path, SchemeFile)
     if read is None:
         return
-    document, spec = read
-    name = _display(book, path)
+    document, spec, name = read
     scheme = spec.scheme
     if scheme.id in book.schemes:
         book.problem(
@@ -181,8 +183,7 @@ def _load_facts_file(book: RuleBook, path: Path) -> None:
     read = _read(book, path, FactsFile)
     if read is None:
         return
-    document, spec = read
-    name = _display(book, path)
+    document, spec, name = read
     for fact_name, fact in spec.inputs.items():
         book.inputs[fact_name] = LoadedFact(
             Location(name, _line(document, "inputs", fact_name)), fact_name, None, fact
@@ -208,8 +209,7 @@ def _load_rules_file(book: RuleBook, path: Path) -> None:
     read = _read(book, path, RulesFile)
     if read is None:
         return
-    document, spec = read
-    name = _display(book, path)
+    document, spec, name = read
     for fact_name, fact in spec.facts.items():
         location = Location(name, _line(document, "facts", fact_name))
         if fact_name in book.derived:

@@ -8,7 +8,6 @@ rules). Unknown keys are refused so that a typo cannot silently drop a condition
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -17,7 +16,6 @@ FactType = Literal["bool", "number", "money", "date", "text"]
 OutputKind = Literal[
     "status", "amount", "info", "obligation", "deadline", "discretion", "next_step", "referral"
 ]
-SchemeStatus = Literal["eligible", "not_eligible", "refer"]
 
 ID_PATTERN = r"^[a-z][a-z0-9_.]*$"
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -175,7 +173,3 @@ class RulesFile(Spec):
     law: Law | None = None
     facts: dict[str, FactSpec] = Field(default_factory=dict)
     rules: list[RuleSpec] = Field(default_factory=list)
-
-
-# Number types accepted as parameter values, for the checker.
-NUMERIC_VALUE = (int, Decimal, float)
