@@ -54,9 +54,9 @@ def merge_unknown(*values: Any) -> Unknown:
     return Unknown(missing)
 
 
-def to_cents(amount: Decimal) -> Decimal:
+def to_cents(amount: Decimal | int) -> Decimal:
     """Round euros to whole cents, half away from zero, as the published norm tables do."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def age_on(birth_date: date, on: date) -> int:

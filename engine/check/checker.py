@@ -27,6 +27,7 @@ from engine.model.profile import Profile
 from engine.run.profile_facts import PathError, check_scalar_path, item_type
 
 BUILTINS = {"peildatum": Declared("date", kind="builtin")}
+MUNICIPALITY_FACT = "gemeente"  # the input fact that municipal rules are conditioned on
 STATUS_VALUES = {"eligible", "not_eligible", "refer"}
 OUTPUT_TYPES = {
     "status": "text",
@@ -68,6 +69,7 @@ def check_book(book: RuleBook) -> CheckedBook:
     checked.scope = scope
     _check_schemes(book, report)
     _check_parameters(book, report)
+    _check_municipalities(book, report)
     _check_inputs(book, report)
     checked.rules = _check_rules(book, scope, report)
     _check_derived(book, checked.rules, report)
@@ -175,6 +177,57 @@ def _check_parameters(book: RuleBook, report: Any) -> None:
                 )
 
 
+def _check_municipalities(book: RuleBook, report: Any) -> None:
+    for municipality in book.municipalities.values():
+        for name, local in municipality.parameters.items():
+            param = book.parameters.get(name)
+            if param is None or not param.spec.local:
+                report(
+                    _problem(
+                        municipality.location,
+                        f"'{name}' is not a parameter declared 'local: true' in a scheme",
+                    )
+                )
+                continue
+            dates = [v.from_ for v in local.values]
+            if dates != sorted(dates) or len(set(dates)) != len(dates):
+                report(
+                    _problem(
+                        municipality.location,
+                        f"'{name}': values must be in date order, one per date",
+                    )
+                )
+            for value in local.values:
+                if value.source not in book.sources:
+                    report(
+                        _problem(
+                            municipality.location, f"'{name}': unknown source '{value.source}'"
+                        )
+                    )
+                if not _value_fits(value.value, param.spec.type):
+                    report(
+                        _problem(
+                            municipality.location,
+                            f"'{name}': the value from {value.from_} is not of type {param.spec.type}",
+                        )
+                    )
+    for rule in book.rules:
+        if rule.municipality is not None and rule.municipality not in book.municipalities:
+            report(
+                _problem(
+                    rule.location,
+                    f"rule '{rule.spec.id}' belongs to a municipality without a policy file in schemes/gemeenten/",
+                )
+            )
+    if any(r.municipality for r in book.rules) and MUNICIPALITY_FACT not in book.inputs:
+        report(
+            _problem(
+                Location("rules/facts.yaml"),
+                f"municipal rules need the input fact '{MUNICIPALITY_FACT}'",
+            )
+        )
+
+
 def _value_fits(value: Any, type_name: str) -> bool:
     number = isinstance(value, int | Decimal) and not isinstance(value, bool)
     match type_name:
@@ -257,7 +310,8 @@ def _conclusion(
     if isinstance(value, bool):
         node: ir.Node | None = ir.Const(str(value).lower(), value, "bool")
     elif isinstance(value, int | Decimal):
-        node = ir.Const(str(value), value, "number")
+        amount = Decimal(value) if spec.type == "money" else value  # money is always Decimal
+        node = ir.Const(str(value), amount, "number")
     elif isinstance(value, str) and spec.values and value in spec.values:
         node = ir.Const(value, value, "text")  # a bare allowed value: a constant, not a name
     elif isinstance(value, str):
@@ -322,6 +376,8 @@ def _check_rules(book: RuleBook, scope: Scope, report: Any) -> list[CheckedRule]
                 )
         seen.setdefault(spec.id, []).append(rule)
         when = _parse_checked(spec.when, scope, "bool", location, f"{label} 'when'", report)
+        if when is not None and rule.municipality is not None:
+            when = _only_in(rule.municipality, when)
         conclusions = []
         for fact_name, value in spec.then.items():
             fact = book.derived.get(fact_name)
@@ -341,6 +397,17 @@ def _check_rules(book: RuleBook, scope: Scope, report: Any) -> list[CheckedRule]
         top_level = {n for n in reads if n in scope.names}
         checked.append(CheckedRule(rule, when, tuple(conclusions), frozenset(top_level)))
     return checked
+
+
+def _only_in(municipality: str, when: ir.Node) -> ir.Node:
+    """A municipality's rule holds only for residents of that municipality."""
+    test = ir.Compare(
+        f'{MUNICIPALITY_FACT} == "{municipality}"',
+        "==",
+        ir.Name(MUNICIPALITY_FACT, MUNICIPALITY_FACT),
+        ir.Const(f'"{municipality}"', municipality, "text"),
+    )
+    return ir.BoolOp(f"{test.text} and ({when.text})", "and", (test, when))
 
 
 def _windows_overlap(a: Window | None, b: Window | None) -> bool:
@@ -543,8 +610,8 @@ def _check_parameter_gaps(book: RuleBook, rules: list[CheckedRule], report: Any)
         )
         for name in sorted(r.reads):
             param = book.parameters.get(name)
-            if param is None:
-                continue
+            if param is None or param.spec.local:
+                continue  # a local figure may be unset: that outcome depends on local policy
             first = param.spec.values[0].from_
             if first > start:
                 report(

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, get_args
 
-from engine.check.checker import CheckedBook, CheckedRule
+from engine.check.checker import MUNICIPALITY_FACT, CheckedBook, CheckedRule
 from engine.errors import EvaluationError, Location, RulesError
 from engine.lang import ir
 from engine.lang.compile import Closure, compile_expr
-from engine.load.loader import LoadedFact, LoadedParameter, LoadedScheme
-from engine.load.specs import Citation, FactSpec, OutputKind, Texts, Window
+from engine.load.loader import LoadedFact, LoadedMunicipality, LoadedParameter, LoadedScheme
+from engine.load.specs import Citation, FactSpec, OutputKind, ParameterValue, Texts, Window
 from engine.run.profile_facts import Getter, collection_getter, root_of, scalar_getter
+from engine.values import Unknown
 
 DATE_CACHE_SIZE = 1024
+POLICY_PREFIX = "beleid:"  # an unknown that local policy, not the citizen, must settle
 OUTPUT_KINDS = get_args(OutputKind)
 
 
@@ -71,6 +73,7 @@ class DatedPlan:
     params: dict[str, Any]
     steps: tuple[Step, ...]
     rules: dict[str, Rule]  # the rule versions in force on the date, by id
+    municipality: str | None  # the municipality key whose policy these figures include
 
 
 class Plan:
@@ -83,6 +86,7 @@ class Plan:
         self.schemes: dict[str, LoadedScheme] = dict(book.schemes)
         self.parameters: dict[str, LoadedParameter] = dict(book.parameters)
         self.sources = dict(book.sources)
+        self.municipalities: dict[str, LoadedMunicipality] = dict(book.municipalities)
         self.inputs: dict[str, LoadedFact] = dict(book.inputs)
         self.derived: dict[str, LoadedFact] = dict(book.derived)
         self.collections = {name: spec for name, (_, spec) in book.collections.items()}
@@ -97,6 +101,17 @@ class Plan:
         self.scope = checked.scope
         self.types: dict[str, str] = {name: d.type for name, d in checked.scope.names.items()}
         self.scheme_facts: dict[str, tuple[str, ...]] = self._scheme_facts()
+        # Per scheme, the municipal (local) parameters its rules read.
+        self.scheme_local_params: dict[str, frozenset[str]] = {
+            scheme_id: frozenset(
+                n
+                for rule in self.rules
+                if any(fact in self.scheme_facts[scheme_id] for fact, _, _ in rule.conclusions)
+                for n in rule.reads
+                if n in self.parameters and self.parameters[n].spec.local
+            )
+            for scheme_id in self.schemes
+        }
         # Per scheme and output kind, the scheme's own output facts in derivation order.
         self.scheme_outputs: dict[str, dict[str, tuple[str, ...]]] = {
             scheme_id: {
@@ -152,18 +167,35 @@ class Plan:
         paths += [c.from_ for c in self.collections.values()]
         return tuple(sorted({root_of(p) for p in paths}))
 
-    def on(self, peildatum: dt.date) -> DatedPlan:
-        """The rules and parameter values in force on `peildatum` (cached per date)."""
-        dated = self._dated.get(peildatum)
+    def on(self, peildatum: dt.date, municipality: str | None = None) -> DatedPlan:
+        """The rules and figures in force on `peildatum` in a municipality (cached).
+
+        `municipality` is a key (see `municipality_key`); None when the profile does not say.
+        """
+        key = (peildatum, municipality)
+        dated = self._dated.get(key)
         if dated is None:
-            dated = self._build_dated(peildatum)
+            dated = self._build_dated(peildatum, municipality)
             with self._lock:
                 if len(self._dated) >= DATE_CACHE_SIZE:
                     self._dated.clear()
-                self._dated[peildatum] = dated
+                self._dated[key] = dated
         return dated
 
-    def _build_dated(self, peildatum: dt.date) -> DatedPlan:
+    def _local_value(self, name: str, peildatum: dt.date, municipality: str | None) -> Any:
+        """A municipal figure: the municipality's own, else the national default, else unknown."""
+        if municipality is None:
+            return Unknown(frozenset({MUNICIPALITY_FACT}))
+        policy = self.municipalities.get(municipality)
+        local = policy.parameters.get(name) if policy else None
+        if local is not None:
+            value = _value_on(local.values, peildatum)
+            if value is not None:
+                return _typed(value, self.parameters[name].spec.type)
+        national = parameter_value(self.parameters[name], peildatum)
+        return national if national is not None else Unknown(frozenset({POLICY_PREFIX + name}))
+
+    def _build_dated(self, peildatum: dt.date, municipality: str | None) -> DatedPlan:
         for scheme in self.schemes.values():
             coverage = scheme.spec.coverage
             if not coverage.contains(peildatum):
@@ -174,6 +206,9 @@ class Plan:
                 )
         params = {}
         for name, param in self.parameters.items():
+            if param.spec.local:
+                params[name] = self._local_value(name, peildatum, municipality)
+                continue
             value = parameter_value(param, peildatum)
             if value is not None:
                 params[name] = value
@@ -187,7 +222,7 @@ class Plan:
             Step(name, tuple(by_fact[name]), self.derived[name].spec.default) for name in self.order
         )
         in_force = {rule.id: rule for rule in self.rules if rule.applies_on(peildatum)}
-        return DatedPlan(peildatum, params, steps, in_force)
+        return DatedPlan(peildatum, params, steps, in_force, municipality)
 
 
 def parameter_value(param: LoadedParameter, day: dt.date) -> Any:
@@ -195,11 +230,16 @@ def parameter_value(param: LoadedParameter, day: dt.date) -> Any:
 
     None when it has no value yet; the checker guarantees no rule in force reads it then.
     """
+    value = _value_on(param.spec.values, day)
+    return None if value is None else _typed(value, param.spec.type)
+
+
+def _value_on(values: list[ParameterValue], day: dt.date) -> Any:
     current = None
-    for value in param.spec.values:
+    for value in values:
         if value.from_ <= day:
             current = value
-    return None if current is None else _typed(current.value, param.spec.type)
+    return None if current is None else current.value
 
 
 def _typed(value: Any, type_name: str) -> Any:

@@ -11,13 +11,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from engine.compile.plan import Rule
+from engine.compile.plan import POLICY_PREFIX, Rule
 from engine.explain.format import fill, value_text
 from engine.explain.why import decisive_conditions
 from engine.lang.ir import names_in
 from engine.load.specs import Citation
 from engine.model.advice import (
     Advice,
+    AgendaItem,
     Amount,
     AppliedRule,
     CitationOut,
@@ -43,7 +44,56 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
         peildatum=trace.peildatum,
         language=lang,
     )
-    return Advice.model_construct(receipt=receipt, schemes=schemes)
+    policy = plan.municipalities.get(trace.dated.municipality or "")
+    return Advice.model_construct(
+        receipt=receipt,
+        municipality=policy.spec.name if policy else trace.municipality,
+        schemes=schemes,
+        agenda=_agenda(schemes),
+    )
+
+
+def _agenda(schemes: list[SchemeAdvice]) -> list[AgendaItem]:
+    """Everything to do across schemes: dated items first, soonest first; then the rest."""
+    items: list[AgendaItem] = []
+    for scheme in schemes:
+        for d in scheme.deadlines:
+            items.append(
+                AgendaItem(
+                    date=d.date,
+                    scheme=scheme.scheme,
+                    kind="deadline",
+                    fact=d.fact,
+                    text=d.text,
+                    body=d.body,
+                )
+            )
+        if scheme.status == "refer" and scheme.refer_to:
+            items.append(
+                AgendaItem(
+                    date=None,
+                    scheme=scheme.scheme,
+                    kind="referral",
+                    fact=scheme.scheme,
+                    text=scheme.name,
+                    body=scheme.refer_to,
+                )
+            )
+        for step in scheme.next_steps:
+            items.append(
+                AgendaItem(
+                    date=None,
+                    scheme=scheme.scheme,
+                    kind="next_step",
+                    fact=step.fact,
+                    text=step.text,
+                    body=step.body,
+                )
+            )
+    dated = sorted(
+        (i for i in items if i.date is not None), key=lambda i: (i.date, i.scheme, i.fact)
+    )
+    return dated + [i for i in items if i.date is None]
 
 
 @lru_cache(maxsize=8192)
@@ -130,14 +180,12 @@ class _SchemeView:
 def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
     status_value = view.value(view.scheme.outputs.status)
     status = "undetermined" if type(status_value) is Unknown else status_value
-    missing = sorted(
-        {
-            m
-            for f in _asked_for(view, status)
-            if type(v := view.value(f)) is Unknown
-            for m in v.missing
-        }
-    )
+    unknown = {
+        m
+        for f in _asked_for(view, status)
+        if type(v := view.value(f)) is Unknown
+        for m in v.missing
+    }
     conflicts = [
         Conflict(fact=f, rules=list(view.trace.conflicts[f]))
         for f in view.facts
@@ -162,9 +210,22 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         discretion_points=_discretion(view),
         explanation=_explanation(view),
         decisive_conditions=_decisive(view) if status == "not_eligible" else [],
-        missing_facts=missing,
+        missing_facts=sorted(m for m in unknown if not m.startswith(POLICY_PREFIX)),
+        policy_gaps=sorted(
+            m.removeprefix(POLICY_PREFIX) for m in unknown if m.startswith(POLICY_PREFIX)
+        ),
+        local_policy=_local_policy(view),
         conflicts=conflicts,
     )
+
+
+def _local_policy(view: _SchemeView) -> str | None:
+    """The municipality whose own figures this scheme used, if any."""
+    policy = view.plan.municipalities.get(view.trace.dated.municipality or "")
+    if policy is None:
+        return None
+    used = view.plan.scheme_local_params[view.scheme_id] & set(policy.parameters)
+    return policy.spec.name if used else None
 
 
 def _asked_for(view: _SchemeView, status: str) -> list[str]:
@@ -209,12 +270,25 @@ def _texts(view: _SchemeView, fact: str) -> tuple[str, CitationOut | None]:
     return view.text(rule), rule_citation(rule)
 
 
+def _body(view: _SchemeView, fact: str) -> str:
+    """Who acts on an output: its own body if it names one, else the scheme's."""
+    return view.plan.derived[fact].spec.body or view.scheme.body
+
+
 def _items(view: _SchemeView, kind: str) -> list[Item]:
     items = []
     for fact in view.outputs[kind]:
         if view.value(fact) is True:
             text, citation = _texts(view, fact)
-            items.append(Item(fact=fact, label=view.label(fact), text=text, citation=citation))
+            items.append(
+                Item(
+                    fact=fact,
+                    label=view.label(fact),
+                    text=text,
+                    body=_body(view, fact),
+                    citation=citation,
+                )
+            )
     return items
 
 
@@ -230,6 +304,7 @@ def _deadlines(view: _SchemeView) -> list[Deadline]:
                     label=view.label(fact),
                     date=value,
                     text=text,
+                    body=_body(view, fact),
                     citation=citation,
                 )
             )

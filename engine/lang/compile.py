@@ -12,6 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
+from engine.calendar import add_working_days
 from engine.errors import EvaluationError
 from engine.lang import ir
 from engine.lang.types import Scope
@@ -202,6 +203,7 @@ _SCALAR_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "plus_weken": lambda d, n: date.fromordinal(d.toordinal() + 7 * int(n)),
     "plus_maanden": lambda d, n: add_months(d, int(n)),
     "plus_jaren": lambda d, n: add_months(d, 12 * int(n)),
+    "plus_werkdagen": add_working_days,
 }
 
 

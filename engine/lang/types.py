@@ -259,5 +259,6 @@ FUNCTIONS = {
     "plus_weken": _fixed("date", "date", "number"),
     "plus_maanden": _fixed("date", "date", "number"),
     "plus_jaren": _fixed("date", "date", "number"),
+    "plus_werkdagen": _fixed("date", "date", "number"),
     "datum": _date,
 }

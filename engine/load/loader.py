@@ -18,6 +18,9 @@ from engine.load.specs import (
     CollectionSpec,
     FactsFile,
     FactSpec,
+    LocalValues,
+    Municipality,
+    MunicipalityFile,
     ParameterSpec,
     RulesFile,
     RuleSpec,
@@ -61,6 +64,19 @@ class LoadedRule(Located):
     spec: RuleSpec
     scheme: str
     citation: Citation  # with the file's law filled in
+    municipality: str | None = None  # key of the municipality whose verordening it encodes
+
+
+@dataclass(frozen=True)
+class LoadedMunicipality(Located):
+    key: str
+    spec: Municipality
+    parameters: dict[str, LocalValues]
+
+
+def municipality_key(name: str) -> str:
+    """How a municipality is matched: case and spacing do not matter."""
+    return " ".join(name.lower().split())
 
 
 @dataclass
@@ -76,6 +92,7 @@ class RuleBook:
     collections: dict[str, tuple[Location, CollectionSpec]] = field(default_factory=dict)
     derived: dict[str, LoadedFact] = field(default_factory=dict)
     rules: list[LoadedRule] = field(default_factory=list)
+    municipalities: dict[str, LoadedMunicipality] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     texts: list[tuple[str, bytes]] = field(
         default_factory=list
@@ -98,13 +115,20 @@ def load(root: Path) -> RuleBook:
         return book
     for path in sorted(schemes_dir.glob("*.yaml")):
         _load_scheme_file(book, path)
-    facts_path = rules_dir / FACTS_FILE
-    if facts_path.is_file():
-        _load_facts_file(book, facts_path)
-    else:
-        book.problem(Location(_display(book, facts_path)), "rules/facts.yaml is missing")
-    for path in sorted(rules_dir.rglob("*.yaml")):
-        if path != facts_path:
+    for path in sorted((schemes_dir / "gemeenten").glob("*.yaml")):
+        _load_municipality_file(book, path)
+    if not (rules_dir / FACTS_FILE).is_file():
+        book.problem(
+            Location(_display(book, rules_dir / FACTS_FILE)), "rules/facts.yaml is missing"
+        )
+    # A facts.yaml anywhere under rules/ declares input facts (a scheme keeps its own beside
+    # its rules); every other file holds derived facts and rules.
+    paths = sorted(rules_dir.rglob("*.yaml"))
+    for path in paths:
+        if path.name == FACTS_FILE:
+            _load_facts_file(book, path)
+    for path in paths:
+        if path.name != FACTS_FILE:
             _load_rules_file(book, path)
     return book
 
@@ -179,16 +203,47 @@ def _load_scheme_file(book: RuleBook, path: Path) -> None:
         book.parameters[param_name] = LoadedParameter(location, param_name, scheme.id, param)
 
 
+def _load_municipality_file(book: RuleBook, path: Path) -> None:
+    read = _read(book, path, MunicipalityFile)
+    if read is None:
+        return
+    document, spec, name = read
+    key = municipality_key(spec.municipality.name)
+    location = Location(name, _line(document, "municipality"))
+    if key in book.municipalities:
+        book.problem(location, f"municipality '{spec.municipality.name}' has two policy files")
+        return
+    for source_id, source in spec.sources.items():
+        if source_id in book.sources and book.sources[source_id] != source:
+            book.problem(
+                Location(name, _line(document, "sources", source_id)),
+                f"source '{source_id}' is defined differently in another file",
+            )
+        book.sources[source_id] = source
+    book.municipalities[key] = LoadedMunicipality(location, key, spec.municipality, spec.parameters)
+
+
 def _load_facts_file(book: RuleBook, path: Path) -> None:
     read = _read(book, path, FactsFile)
     if read is None:
         return
     document, spec, name = read
     for fact_name, fact in spec.inputs.items():
-        book.inputs[fact_name] = LoadedFact(
-            Location(name, _line(document, "inputs", fact_name)), fact_name, None, fact
-        )
+        location = Location(name, _line(document, "inputs", fact_name))
+        if fact_name in book.inputs:
+            book.problem(
+                location,
+                f"input fact '{fact_name}' is declared twice (also at {book.inputs[fact_name].location})",
+            )
+            continue
+        book.inputs[fact_name] = LoadedFact(location, fact_name, None, fact)
     for record_name, fields in spec.records.items():
+        if record_name in book.records:
+            book.problem(
+                Location(name, _line(document, "records", record_name)),
+                f"record '{record_name}' is declared twice",
+            )
+            continue
         book.records[record_name] = {
             field_name: LoadedFact(
                 Location(name, _line(document, "records", record_name, field_name)),
@@ -199,6 +254,12 @@ def _load_facts_file(book: RuleBook, path: Path) -> None:
             for field_name, fact in fields.items()
         }
     for coll_name, coll in spec.collections.items():
+        if coll_name in book.collections:
+            book.problem(
+                Location(name, _line(document, "collections", coll_name)),
+                f"collection '{coll_name}' is declared twice",
+            )
+            continue
         book.collections[coll_name] = (
             Location(name, _line(document, "collections", coll_name)),
             coll,
@@ -229,4 +290,5 @@ def _load_rules_file(book: RuleBook, path: Path) -> None:
                 url += f"&lid={citation.lid}"
             citation = citation.model_copy(update={"url": url})
         location = Location(name, _line(document, "rules", index))
-        book.rules.append(LoadedRule(location, rule, spec.scheme, citation))
+        local = municipality_key(spec.municipality) if spec.municipality else None
+        book.rules.append(LoadedRule(location, rule, spec.scheme, citation, local))

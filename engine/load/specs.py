@@ -100,8 +100,17 @@ class ParameterSpec(Spec):
     type: Literal["number", "money", "date", "text", "list[text]", "list[number]"]
     label: Texts
     citation: Citation
-    values: list[ParameterValue] = Field(min_length=1)
+    values: list[ParameterValue] = Field(default_factory=list)
     verify: str | None = None  # an open doubt about the figure, shown to reviewers
+    # Set by each municipality (schemes/gemeenten/); `values` here are the national default,
+    # if the law has one. Without either, the outcome "depends on local policy".
+    local: bool = False
+
+    @model_validator(mode="after")
+    def _has_values(self) -> ParameterSpec:
+        if not self.values and not self.local:
+            raise ValueError("a parameter needs values (or 'local: true' for municipal policy)")
+        return self
 
 
 class SchemeOutputs(Spec):
@@ -126,6 +135,25 @@ class SchemeFile(Spec):
     glossary: dict[str, Texts] = Field(default_factory=dict)
 
 
+class Municipality(Spec):
+    name: str = Field(min_length=1, max_length=80)
+    code: str | None = Field(default=None, pattern=r"^GM\d{4}$")  # CBS gemeentecode
+    example: bool = False  # an example policy that belongs to no real municipality
+
+
+class LocalValues(Spec):
+    values: list[ParameterValue] = Field(min_length=1)
+    verify: str | None = None
+
+
+class MunicipalityFile(Spec):
+    """schemes/gemeenten/<name>.yaml: one municipality's policy figures, with sources."""
+
+    municipality: Municipality
+    sources: dict[str, Source] = Field(min_length=1)
+    parameters: dict[str, LocalValues] = Field(default_factory=dict)
+
+
 class FactSpec(Spec):
     """A fact: read from the profile (`from`) or derived by rules."""
 
@@ -137,6 +165,7 @@ class FactSpec(Spec):
     default: bool | int | str | None = None
     output: OutputKind | None = None
     weigh: Texts | None = None  # for discretion points: what the law says to weigh
+    body: str | None = None  # who acts on this output, if not the scheme's body (UWV, SVB, DUO)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -171,5 +200,6 @@ class RuleSpec(Spec):
 class RulesFile(Spec):
     scheme: str = Field(pattern=NAME_PATTERN)
     law: Law | None = None
+    municipality: str | None = None  # rules of one municipality's verordening
     facts: dict[str, FactSpec] = Field(default_factory=dict)
     rules: list[RuleSpec] = Field(default_factory=list)

@@ -68,11 +68,12 @@ class Amount:
 
 @record
 class Item:
-    """An obligation or a next step."""
+    """An obligation or a next step, and who acts on it."""
 
     fact: str
     label: str
     text: str
+    body: str
     citation: CitationOut | None = None
 
 
@@ -82,7 +83,20 @@ class Deadline:
     label: str
     date: dt.date
     text: str
+    body: str
     citation: CitationOut | None = None
+
+
+@record
+class AgendaItem:
+    """One thing to do, across all schemes: dated items first, soonest first."""
+
+    date: dt.date | None
+    scheme: str
+    kind: Literal["deadline", "next_step", "obligation", "referral"]
+    fact: str
+    text: str
+    body: str
 
 
 @record
@@ -116,6 +130,8 @@ class SchemeAdvice(Out):
     explanation: list[AppliedRule] = []
     decisive_conditions: list[Condition] = []
     missing_facts: list[str] = []
+    policy_gaps: list[str] = []  # figures the municipality has not set: "depends on local policy"
+    local_policy: str | None = None  # the municipality whose policy figures were applied
     conflicts: list[Conflict] = []
 
 
@@ -128,7 +144,9 @@ class Receipt(Out):
 
 class Advice(Out):
     receipt: Receipt
+    municipality: str | None = None
     schemes: list[SchemeAdvice]
+    agenda: list[AgendaItem] = []
 
     def scheme(self, scheme_id: str) -> SchemeAdvice:
         for scheme in self.schemes:

@@ -195,12 +195,75 @@ class Exclusions(Model):
     consecutive_weeks_abroad: Weeks | None = None
 
 
+def _percentage(value: Any) -> Decimal:
+    number = _money(value)
+    if number > 100:
+        raise ValueError("a percentage lies between 0 and 100")
+    return number
+
+
+def _hours(value: Any) -> Decimal:
+    number = _money(value)
+    if number > 80:
+        raise ValueError("hours per week lie between 0 and 80")
+    return number
+
+
+Percentage = Annotated[Decimal, BeforeValidator(_percentage)]
+Hours = Annotated[Decimal, BeforeValidator(_hours)]
+
+
+class UwvAdvice(StrEnum):
+    positive = "positive"
+    negative = "negative"
+
+
 class Work(Model):
     fully_and_permanently_incapacitated: bool | None = None  # art. 4 WIA
     medically_limited_hours: bool | None = None  # medisch urenbeperkt
-    in_lks_target_group: bool | None = None  # doelgroep loonkostensubsidie
+    in_lks_target_group: bool | None = None  # doelgroep loonkostensubsidie (art. 6 onder e Pw)
     care_duties: bool | None = None
     integration_diploma: bool | None = None  # inburgeringsexamen or onderwijsroute diploma
+    # Wsw: indicated and in a Wsw dienstbetrekking on 31 December 2014 (art. 1 Wsw, transition)
+    wsw_indicated_and_employed_on_2014_12_31: bool | None = None
+    wsw_employed: bool | None = None  # now in a Wsw dienstbetrekking or begeleid werken
+    # Beschut werk (art. 10b Pw): the college found that work is possible only in a sheltered setting
+    sheltered_work_only: bool | None = None
+    uwv_sheltered_work_advice: Annotated[UwvAdvice | None, Lax] = None
+    uwv_sheltered_work_advice_date: Date | None = None
+    sheltered_work_advice_requested: bool | None = None  # asked UWV for the advice oneself
+    in_target_group_register: bool | None = None  # doelgroepregister banenafspraak (UWV)
+    permanently_no_work_capacity: bool | None = None  # duurzaam geen arbeidsvermogen (Wajong)
+    disabled_before_18_or_during_study: bool | None = None
+    receives_wajong: bool | None = None
+    has_job: bool | None = None  # a job (or offer) with an employer
+    job_start_date: Date | None = None
+    job_hours_per_week: Hours | None = None
+    loonwaarde_established: bool | None = None  # loonwaarde set by a loonwaardebepaling
+    loonwaarde_percentage: Percentage | None = None  # of the wettelijk minimumloon
+    registered_with_uwv_as_jobseeker: bool | None = None
+
+
+class Integration(Model):
+    """What the Wet inburgering 2021 asks (art. 3-5, 14, 15)."""
+
+    temporary_purpose: bool | None = None  # stay for a temporary purpose (art. 3 lid 1 onder b)
+    eu_eea_swiss_or_family_member: bool | None = None
+    eu_long_term_resident_integrated_elsewhere: bool | None = None
+    treaty_exemption: bool | None = None
+    leerplichtig_8_years_in_netherlands: bool | None = None  # art. 4 lid 1 onder a
+    designated_diploma: bool | None = None  # art. 4 lid 1 onder b
+    currently_leerplichtig: bool | None = None
+    following_diploma_course: bool | None = None
+    shown_sufficiently_integrated: bool | None = None
+    permanently_unable: bool | None = None  # art. 5: psychological, physical or intellectual
+    special_circumstances_not_to_blame: bool | None = None  # art. 5
+    duty_started_on: Date | None = None
+    brede_intake_done: bool | None = None
+    pip_date: Date | None = None  # persoonlijk plan inburgering en participatie
+    brp_registration_date: Date | None = None
+    visual_or_hearing_impairment: bool | None = None  # leerbaarheidstoets exemption (art. 14)
+    integration_completed: bool | None = None  # diploma or certificate obtained
 
 
 class Person(Model):
@@ -219,6 +282,8 @@ class Person(Model):
     exclusions: Exclusions = Exclusions()
     education: Education = Education()
     work: Work = Work()
+    integration: Integration = Integration()
+    registered_in_brp: bool | None = None  # inschreven in de BRP of this municipality
     incomes: list[IncomeItem] | None = Field(default=None, max_length=50)
 
     @property
@@ -241,11 +306,55 @@ class Assets(Model):
     owns_home: bool | None = None
 
 
+class SpecialCost(Model):
+    """A cost for which bijzondere bijstand may be asked (art. 35 Pw)."""
+
+    description: str = Field(min_length=1, max_length=120)
+    amount: Money
+    incurred_on: Date | None = None
+    necessary: bool | None = None  # necessary and arising from special circumstances
+    covered_elsewhere: bool | None = None  # by a voorliggende voorziening or insurance
+
+
+class Minima(Model):
+    """What the minima schemes ask about the household (art. 35, 36 Pw; kwijtschelding)."""
+
+    low_income_since: Date | None = None  # since when income stayed within the IIT limit
+    prospect_of_income_improvement: bool | None = None
+    iit_granted_in_last_12_months: bool | None = None
+    special_costs: list[SpecialCost] | None = Field(default=None, max_length=20)
+    municipal_tax_assessment: Money | None = None  # aanslag gemeentelijke belastingen (year)
+    housing_costs_monthly: Money | None = None
+    car_value: Money | None = None
+    car_indispensable: bool | None = None
+    household_goods_value: Money | None = None
+
+
+class Debts(Model):
+    """The debt situation, as schuldhulpverlening and the Wsnp ask it."""
+
+    problematic_debts: bool | None = None  # cannot, or foreseeably cannot, keep paying
+    total_debts: Money | None = None
+    help_requested_on: Date | None = None  # the request for schuldhulpverlening
+    creditor_signal_on: Date | None = None  # vroegsignalering: signal received by the gemeente
+    eviction_threat: bool | None = None  # gedwongen woningontruiming
+    utility_cutoff_threat: bool | None = None  # gas, electricity, stadsverwarming or water
+    health_insurance_termination_threat: bool | None = None
+    earlier_debt_help: bool | None = None
+    fraud_conviction: bool | None = None  # irrevocable, causing harm to a bestuursorgaan
+    good_faith_last_3_years: bool | None = None
+    amicable_attempt_failed: bool | None = None  # minnelijk traject via an art. 48 Wck body
+    crime_debts_last_5_years: bool | None = None
+    in_wsnp: bool | None = None
+
+
 class Profile(Model):
     municipality: str | None = Field(default=None, max_length=80)
     reporting_date: Date | None = None  # datum van melding (art. 41, 44 Participatiewet)
     members: list[Person] = Field(min_length=1, max_length=30)
     assets: Assets = Assets()
+    minima: Minima = Minima()
+    debts: Debts = Debts()
 
     @model_validator(mode="after")
     def _household_shape(self) -> Profile:
@@ -258,6 +367,11 @@ class Profile(Model):
         if len(set(ids)) != len(ids):
             raise ValueError("every member needs a distinct id")
         return self
+
+    @property
+    def municipality_key(self) -> str | None:
+        """The municipality as rules match it: lower case, single spaces."""
+        return " ".join(self.municipality.lower().split()) if self.municipality else None
 
     @property
     def applicant(self) -> Person:

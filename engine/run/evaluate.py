@@ -19,6 +19,7 @@ from typing import Any
 from engine.compile.plan import Candidate, DatedPlan, Plan, Step
 from engine.errors import EvaluationError
 from engine.lang.compile import Context
+from engine.load.loader import municipality_key
 from engine.model.profile import Profile
 from engine.values import NOT_DERIVED, Unknown, merge_unknown
 
@@ -32,6 +33,7 @@ class Trace:
     plan: Plan
     dated: DatedPlan
     facts: dict[str, Any]
+    municipality: str | None = None  # as the profile names it
     decided_by: dict[str, str | None] = field(default_factory=dict)  # rule id, DEFAULT or None
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -49,9 +51,10 @@ def read_profile(plan: Plan, profile: Profile) -> dict[str, Any]:
 
 
 def run(plan: Plan, profile: Profile, peildatum: dt.date) -> Trace:
-    dated = plan.on(peildatum)
+    municipality = municipality_key(profile.municipality) if profile.municipality else None
+    dated = plan.on(peildatum, municipality)
     facts = read_profile(plan, profile)
-    trace = Trace(plan, dated, facts)
+    trace = Trace(plan, dated, facts, profile.municipality)
     ctx = Context(facts, dated.params, peildatum)
     try:
         for step in dated.steps:
