@@ -21,28 +21,19 @@ STATUS = {
 }
 HEAD = {
     "nl": {
-        "why": "Waarom",
-        "why_not": "Waarom niet",
-        "duties": "Verplichtingen",
-        "steps": "Volgende stappen",
-        "dates": "Termijnen",
-        "judge": "Ter beoordeling door de consulent",
-        "missing": "Nog nodig",
-        "conflict": "Tegenstrijdige regels",
-        "peildatum": "Peildatum",
-        "rules": "Regels",
+        "why": "Waarom", "why_not": "Waarom niet", "duties": "Verplichtingen",
+        "steps": "Volgende stappen", "dates": "Termijnen",
+        "judge": "Ter beoordeling door de consulent", "missing": "Nog nodig",
+        "conflict": "Tegenstrijdige regels", "peildatum": "Peildatum", "rules": "Regels",
+        "agenda": "Eerst te doen", "policy": "Hangt af van lokaal beleid",
+        "municipality": "Gemeente", "local": "Lokaal beleid van",
     },
     "en": {
-        "why": "Why",
-        "why_not": "Why not",
-        "duties": "Obligations",
-        "steps": "Next steps",
-        "dates": "Deadlines",
-        "judge": "For the caseworker to judge",
-        "missing": "Still needed",
-        "conflict": "Conflicting rules",
-        "peildatum": "Reference date",
-        "rules": "Rules",
+        "why": "Why", "why_not": "Why not", "duties": "Obligations", "steps": "Next steps",
+        "dates": "Deadlines", "judge": "For the caseworker to judge", "missing": "Still needed",
+        "conflict": "Conflicting rules", "peildatum": "Reference date", "rules": "Rules",
+        "agenda": "To do first", "policy": "Depends on local policy",
+        "municipality": "Municipality", "local": "Local policy of",
     },
 }
 
@@ -51,6 +42,13 @@ def advice_text(advice: Advice) -> str:
     lang = advice.receipt.language
     head = HEAD[lang]
     lines = [f"{head['peildatum']}: {day(advice.receipt.peildatum, lang)}"]
+    if advice.municipality:
+        lines.append(f"{head['municipality']}: {advice.municipality}")
+    if advice.agenda:
+        lines.extend(["", f"{head['agenda']}:"])
+        for item in advice.agenda:
+            when = f"{day(item.date, lang)}: " if item.date else ""
+            lines.append(f"  - {when}{item.text} [{item.body}]")
     for scheme in advice.schemes:
         lines.extend(["", *_scheme_text(scheme, lang)])
     lines.extend(
@@ -88,5 +86,8 @@ def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
     section(head["dates"], [f"{day(d.date, lang)}: {d.text}" for d in scheme.deadlines])
     section(head["judge"], [f"{d.label}: {d.weigh}" for d in scheme.discretion_points])
     section(head["missing"], scheme.missing_facts)
+    section(head["policy"], scheme.policy_gaps)
+    if scheme.local_policy:
+        lines.append(f"{head['local']} {scheme.local_policy}.")
     section(head["conflict"], [f"{c.fact}: {', '.join(c.rules)}" for c in scheme.conflicts])
     return lines
