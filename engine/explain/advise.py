@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from engine.compile.plan import POLICY_PREFIX, Rule
-from engine.explain.format import fill, value_text
+from engine.explain.format import STATUS_WORDS, fill, value_text
 from engine.explain.why import decisive_conditions
 from engine.lang.ir import names_in
 from engine.load.specs import Citation
@@ -196,6 +196,7 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         name=getattr(view.scheme.name, view.lang),
         body=view.scheme.body,
         status=status,
+        status_text=_status_text(view, status),
         refer_to=_referral(view) if status == "refer" else None,
         amount=_main_amount(view, status),
         amounts=_amounts(view),
@@ -217,6 +218,11 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         local_policy=_local_policy(view),
         conflicts=conflicts,
     )
+
+
+def _status_text(view: _SchemeView, status: str) -> str:
+    own = view.scheme.status_words.get(status)
+    return getattr(own, view.lang) if own else STATUS_WORDS[view.lang][status]
 
 
 def _local_policy(view: _SchemeView) -> str | None:
@@ -354,9 +360,12 @@ def _is_collection(view: _SchemeView, name: str) -> bool:
 def _decisive(view: _SchemeView) -> list[Condition]:
     conditions = []
     seen = set()
-    for rule, node, holds in decisive_conditions(
-        view.trace, view.scheme.outputs.status, wanted="eligible"
-    ):
+    status = view.scheme.outputs.status
+    # Why not the positive outcome: eligible, or for a scheme that only refers, the referral.
+    decisive = decisive_conditions(view.trace, status, wanted="eligible") or decisive_conditions(
+        view.trace, status
+    )
+    for rule, node, holds in decisive:
         key = (rule.id, node.text, holds)
         if key in seen:
             continue

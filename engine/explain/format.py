@@ -41,6 +41,20 @@ MONTHS = {
         "December",
     ],
 }
+STATUS_WORDS = {
+    "nl": {
+        "eligible": "recht",
+        "not_eligible": "geen recht",
+        "undetermined": "nog niet te bepalen",
+        "refer": "verwezen naar",
+    },
+    "en": {
+        "eligible": "entitled",
+        "not_eligible": "not entitled",
+        "undetermined": "cannot be determined yet",
+        "refer": "referred to",
+    },
+}
 WORDS = {
     "nl": {True: "ja", False: "nee", "unknown": "onbekend"},
     "en": {True: "yes", False: "no", "unknown": "unknown"},

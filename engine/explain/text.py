@@ -5,35 +5,38 @@ from __future__ import annotations
 from engine.explain.format import day, money
 from engine.model.advice import Advice, SchemeAdvice
 
-STATUS = {
-    "nl": {
-        "eligible": "recht",
-        "not_eligible": "geen recht",
-        "undetermined": "nog niet te bepalen",
-        "refer": "verwezen naar",
-    },
-    "en": {
-        "eligible": "entitled",
-        "not_eligible": "not entitled",
-        "undetermined": "cannot be determined yet",
-        "refer": "referred to",
-    },
-}
 HEAD = {
     "nl": {
-        "why": "Waarom", "why_not": "Waarom niet", "duties": "Verplichtingen",
-        "steps": "Volgende stappen", "dates": "Termijnen",
-        "judge": "Ter beoordeling door de consulent", "missing": "Nog nodig",
-        "conflict": "Tegenstrijdige regels", "peildatum": "Peildatum", "rules": "Regels",
-        "agenda": "Eerst te doen", "policy": "Hangt af van lokaal beleid",
-        "municipality": "Gemeente", "local": "Lokaal beleid van",
+        "why": "Waarom",
+        "why_not": "Waarom niet",
+        "duties": "Verplichtingen",
+        "steps": "Volgende stappen",
+        "dates": "Termijnen",
+        "judge": "Ter beoordeling door de consulent",
+        "missing": "Nog nodig",
+        "conflict": "Tegenstrijdige regels",
+        "peildatum": "Peildatum",
+        "rules": "Regels",
+        "agenda": "Eerst te doen",
+        "policy": "Hangt af van lokaal beleid",
+        "municipality": "Gemeente",
+        "local": "Lokaal beleid van",
     },
     "en": {
-        "why": "Why", "why_not": "Why not", "duties": "Obligations", "steps": "Next steps",
-        "dates": "Deadlines", "judge": "For the caseworker to judge", "missing": "Still needed",
-        "conflict": "Conflicting rules", "peildatum": "Reference date", "rules": "Rules",
-        "agenda": "To do first", "policy": "Depends on local policy",
-        "municipality": "Municipality", "local": "Local policy of",
+        "why": "Why",
+        "why_not": "Why not",
+        "duties": "Obligations",
+        "steps": "Next steps",
+        "dates": "Deadlines",
+        "judge": "For the caseworker to judge",
+        "missing": "Still needed",
+        "conflict": "Conflicting rules",
+        "peildatum": "Reference date",
+        "rules": "Rules",
+        "agenda": "To do first",
+        "policy": "Depends on local policy",
+        "municipality": "Municipality",
+        "local": "Local policy of",
     },
 }
 
@@ -62,7 +65,7 @@ def advice_text(advice: Advice) -> str:
 
 def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
     head = HEAD[lang]
-    status = STATUS[lang][scheme.status]
+    status = scheme.status_text
     if scheme.refer_to:
         status = f"{status} {scheme.refer_to}"
     title = f"{scheme.name}: {status}"

@@ -147,10 +147,13 @@ def _read(book: RuleBook, path: Path, model: type[BaseModel]) -> tuple[Any, Any,
     """
     name = _display(book, path)
     try:
-        book.texts.append((name, path.read_bytes()))
         document = read_yaml_file(path, name)
+        book.texts.append((name, path.read_bytes()))
     except YamlError as exc:
         book.problems.append(exc.problem)
+        return None
+    except OSError as exc:
+        book.problem(Location(name), f"cannot read the file: {exc.strerror}")
         return None
     if not isinstance(document, dict):
         book.problem(Location(name, 1), "the file must hold a mapping (key: value) at the top")

@@ -121,6 +121,10 @@ class SchemeOutputs(Spec):
 class SchemeSpec(Spec):
     id: str = Field(pattern=NAME_PATTERN)
     name: Texts
+    # How to say each status for this scheme ("verplicht" for a duty rather than "recht").
+    status_words: dict[Literal["eligible", "not_eligible", "undetermined", "refer"], Texts] = Field(
+        default_factory=dict
+    )
     law: Law
     body: str = Field(min_length=1)
     summary: Texts

@@ -119,6 +119,7 @@ class SchemeAdvice(Out):
     name: str
     body: str
     status: Status
+    status_text: str = ""  # the status in words, in the advice's language
     refer_to: str | None = None
     amount: Decimal | None = None
     amounts: list[Amount] = []
