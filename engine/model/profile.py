@@ -336,7 +336,8 @@ class Debts(Model):
     problematic_debts: bool | None = None  # cannot, or foreseeably cannot, keep paying
     total_debts: Money | None = None
     help_requested_on: Date | None = None  # the request for schuldhulpverlening
-    creditor_signal_on: Date | None = None  # vroegsignalering: signal received by the gemeente
+    creditor_signal_received: bool | None = None  # vroegsignalering: did a creditor signal come in?
+    creditor_signal_on: Date | None = None  # the day the gemeente received it
     eviction_threat: bool | None = None  # gedwongen woningontruiming
     utility_cutoff_threat: bool | None = None  # gas, electricity, stadsverwarming or water
     health_insurance_termination_threat: bool | None = None
