@@ -336,21 +336,22 @@ def _discretion(view: _SchemeView) -> list[DiscretionPoint]:
 
 
 def _explanation(view: _SchemeView) -> list[AppliedRule]:
-    applied = []
+    """Each rule that decided something, once, with everything it concluded."""
+    by_rule: dict[str, tuple[Rule, dict[str, Value]]] = {}
     for fact in view.facts:
         rule = view.rule_of(fact)
-        if rule is None:
-            continue
-        applied.append(
-            AppliedRule(
-                rule=rule.id,
-                citation=rule_citation(rule),
-                concluded={fact: view.json_value(fact)},
-                values={n: view.json_value(n) for n in rule.reads_scalar},
-                text=view.text(rule),
-            )
+        if rule is not None:
+            by_rule.setdefault(rule.id, (rule, {}))[1][fact] = view.json_value(fact)
+    return [
+        AppliedRule(
+            rule=rule.id,
+            citation=rule_citation(rule),
+            concluded=concluded,
+            values={n: view.json_value(n) for n in rule.reads_scalar},
+            text=view.text(rule),
         )
-    return applied
+        for rule, concluded in by_rule.values()
+    ]
 
 
 def _is_collection(view: _SchemeView, name: str) -> bool:
@@ -380,7 +381,19 @@ def _decisive(view: _SchemeView) -> list[Condition]:
                 condition=" ".join(node.text.split()),
                 holds=holds,
                 values={n: view.json_value(n) for n in names},
-                text=view.text(rule),
+                text=view.text(rule) if holds else _failed_text(view, rule, names),
             )
         )
     return conditions
+
+
+FAILED = {
+    "nl": "Niet voldaan aan {article}: {values}.",
+    "en": "Not met, {article}: {values}.",
+}
+
+
+def _failed_text(view: _SchemeView, rule: Rule, names: list[str]) -> str:
+    """A failed condition in words: the rule's own text would describe the outcome it did not give."""
+    values = "; ".join(f"{view.label(n).lower()}: {view.formatted(n)}" for n in names)
+    return FAILED[view.lang].format(article=rule.citation.label(), values=values)

@@ -41,7 +41,13 @@ def _explain_fact(trace: Trace, fact: str, wanted: Any, depth: int) -> Alternati
             # a yes/no computed by a formula: explain why the formula is false
             alternatives = _blockers(trace, candidate.rule, candidate.value_ir, depth)
             return _choose([alternatives])
-        return ((candidate.rule, candidate.rule.when_ir, True),)
+        # every undominated rule that holds with this value is a reason (two exclusions: both)
+        value = trace.facts[fact]
+        holding = [c for c in step.candidates if c.when(ctx) is True and c.value(ctx) == value]
+        ids = {c.rule.id for c in holding}
+        return tuple(
+            (c.rule, c.rule.when_ir, True) for c in holding if not (c.rule.dominated_by & ids)
+        )
     value = trace.facts[fact]
     blocked = []
     for candidate in step.candidates:

@@ -21,6 +21,8 @@ A scenario file:
             facts: {leefvorm: alleenstaande}
             refer_to: SVB
             missing_facts: [geboortedatum_aanvrager]      # exactly these
+            policy_gaps: [iit_bedrag_alleenstaande]       # local figures not set: exactly these
+            local_policy: Westland                        # whose municipal figures applied
             obligations: [arbeidsverplichtingen]          # exactly these (fact names)
             next_steps: [...]; discretion_points: [...]  # exactly these
             deadlines: {aanvraag_mogelijk_vanaf: 2026-02-02}
@@ -48,13 +50,14 @@ from engine.model.profile import profile_from_dict
 from engine.run.evaluate import run
 from engine.values import Unknown
 
-LIST_CHECKS = ("missing_facts", "obligations", "next_steps", "discretion_points")
+LIST_CHECKS = ("missing_facts", "policy_gaps", "obligations", "next_steps", "discretion_points")
 SCHEME_KEYS = {
     "status",
     "amount",
     "amounts",
     "facts",
     "refer_to",
+    "local_policy",
     "deadlines",
     "decisive_rules",
     *LIST_CHECKS,
@@ -223,8 +226,9 @@ def _compare(scheme: SchemeAdvice, checks: dict[str, Any], facts: dict[str, Any]
         differ("status", checks["status"], scheme.status)
     if "amount" in checks and not _same_amount(checks["amount"], scheme.amount):
         differ("amount", checks["amount"], scheme.amount)
-    if "refer_to" in checks and checks["refer_to"] != scheme.refer_to:
-        differ("refer_to", checks["refer_to"], scheme.refer_to)
+    for key in ("refer_to", "local_policy"):
+        if key in checks and checks[key] != getattr(scheme, key):
+            differ(key, checks[key], getattr(scheme, key))
     amounts = {a.fact: a.value for a in scheme.amounts}
     for name, expected in (checks.get("amounts") or {}).items():
         if not _same_amount(expected, amounts.get(name)):
@@ -235,6 +239,7 @@ def _compare(scheme: SchemeAdvice, checks: dict[str, Any], facts: dict[str, Any]
             differ(f"facts.{name}", expected, actual)
     listed = {
         "missing_facts": scheme.missing_facts,
+        "policy_gaps": scheme.policy_gaps,
         "obligations": [i.fact for i in scheme.obligations],
         "next_steps": [i.fact for i in scheme.next_steps],
         "discretion_points": [d.fact for d in scheme.discretion_points],
