@@ -27,6 +27,7 @@ A scenario file:
             next_steps: [...]; discretion_points: [...]  # exactly these
             deadlines: {aanvraag_mogelijk_vanaf: 2026-02-02}
             decisive_rules: [pw.13.1.a.detentie]          # among the decisive conditions
+        agenda_starts_with: [eerste_gesprek_uiterlijk, aanvraag_mogelijk_vanaf]  # facts, in order
 
 Every scenario must name the source of its expected figures.
 """
@@ -74,6 +75,7 @@ class Scenario:
     peildatum: dt.date
     profile: dict[str, Any]
     expect: dict[str, dict[str, Any]]
+    agenda_starts_with: tuple[str, ...] = ()
 
     @property
     def location(self) -> str:
@@ -142,8 +144,11 @@ def _scenario(path: Path, bases: dict[str, Any], entry: Any) -> Scenario:
     profile = copy.deepcopy(profile)
     for path_text, value in (entry.get("with") or {}).items():
         _set_path(profile, path_text, copy.deepcopy(value), where)
-    expect = entry["expect"]
-    if not isinstance(expect, dict) or not expect:
+    expect = dict(entry["expect"]) if isinstance(entry["expect"], dict) else entry["expect"]
+    agenda = expect.pop("agenda_starts_with", []) if isinstance(expect, dict) else []
+    if not isinstance(agenda, list) or not all(isinstance(a, str) for a in agenda):
+        raise ScenarioError(f"{where}: 'agenda_starts_with' is a list of fact names")
+    if not isinstance(expect, dict) or (not expect and not agenda):
         raise ScenarioError(f"{where}: 'expect' maps scheme ids to expected outcomes")
     for scheme, checks in expect.items():
         if not isinstance(checks, dict) or set(checks) - SCHEME_KEYS:
@@ -157,6 +162,7 @@ def _scenario(path: Path, bases: dict[str, Any], entry: Any) -> Scenario:
         peildatum=entry["peildatum"],
         profile=profile,
         expect=expect,
+        agenda_starts_with=tuple(agenda),
     )
 
 
@@ -204,6 +210,12 @@ def run_scenario(plan: Plan, scenario: Scenario) -> Outcome:
     except EngineError as exc:
         outcome.error = str(exc)
         return outcome
+    if scenario.agenda_starts_with:
+        actual = [item.fact for item in advice.agenda[: len(scenario.agenda_starts_with)]]
+        if actual != list(scenario.agenda_starts_with):
+            outcome.failures.append(
+                f"agenda: expected to start with {list(scenario.agenda_starts_with)}, got {actual}"
+            )
     for scheme_id, checks in scenario.expect.items():
         try:
             scheme = advice.scheme(scheme_id)
