@@ -132,20 +132,18 @@ class Plan:
         return fact.spec if fact else None
 
     def _scheme_facts(self) -> dict[str, tuple[str, ...]]:
-        """Per scheme, its own derived facts and every derived fact they depend on, in order."""
-        depends: dict[str, set[str]] = {name: set() for name in self.derived}
-        for rule in self.rules:
-            for fact, _, _ in rule.conclusions:
-                depends[fact] |= {n for n in rule.reads if n in self.derived}
+        """Per scheme, the derived facts its explanation covers, in derivation order.
+
+        Its own facts, and the facts of other schemes its rules read directly (the bijstand
+        norm for kwijtschelding, say). How those were derived is the other scheme's story.
+        """
+        own = {s: {n for n, f in self.derived.items() if f.scheme == s} for s in self.schemes}
         result = {}
-        for scheme_id in self.schemes:
-            wanted = {n for n, f in self.derived.items() if f.scheme == scheme_id}
-            frontier = list(wanted)
-            while frontier:
-                for dependency in depends[frontier.pop()]:
-                    if dependency not in wanted:
-                        wanted.add(dependency)
-                        frontier.append(dependency)
+        for scheme_id, facts in own.items():
+            wanted = set(facts)
+            for rule in self.rules:
+                if any(fact in facts for fact, _, _ in rule.conclusions):
+                    wanted |= {n for n in rule.reads if n in self.derived}
             result[scheme_id] = tuple(name for name in self.order if name in wanted)
         return result
 

@@ -37,7 +37,8 @@ from engine.values import Unknown, to_cents
 
 def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     plan = trace.plan
-    schemes = [_scheme_advice(_SchemeView(trace, s, lang)) for s in sorted(plan.schemes)]
+    shared = _Rendered()
+    schemes = [_scheme_advice(_SchemeView(trace, s, lang, shared)) for s in sorted(plan.schemes)]
     receipt = Receipt.model_construct(
         engine_version=plan.engine_version,
         plan_hash=plan.hash,
@@ -114,10 +115,19 @@ def citation_out(citation: Citation) -> CitationOut:
     )
 
 
+class _Rendered:
+    """Values and texts rendered once per advice, shared by every scheme's view."""
+
+    def __init__(self) -> None:
+        self.json: dict[str, Value] = {}
+        self.texts: dict[str, str] = {}
+        self.formatted: dict[str, str] = {}
+
+
 class _SchemeView:
     """Reads one scheme's facts out of a trace, in the chosen language."""
 
-    def __init__(self, trace: Trace, scheme_id: str, lang: str):
+    def __init__(self, trace: Trace, scheme_id: str, lang: str, shared: _Rendered):
         self.trace, self.plan, self.lang = trace, trace.plan, lang
         self.scheme_id = scheme_id
         self.scheme = self.plan.schemes[scheme_id].spec
@@ -125,9 +135,9 @@ class _SchemeView:
         self.outputs = self.plan.scheme_outputs[scheme_id]
         self.values = trace.facts
         self.params = trace.dated.params
-        self._json: dict[str, Value] = {}
-        self._texts: dict[str, str] = {}
-        self._formatted: dict[str, str] = {}
+        self._json = shared.json
+        self._texts = shared.texts
+        self._formatted = shared.formatted
 
     def value(self, name: str) -> Any:
         value = self.values.get(name, self)
