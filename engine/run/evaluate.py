@@ -99,10 +99,13 @@ def _derive(step: Step, ctx: Context, trace: Trace) -> Any:
         # would conclude the same value anyway. Once the fact is unknown, every open rule that
         # no holding rule overrides can decide it, so all their missing facts are named.
         holding_ids = {c.rule.id for c in holding}
-        relevant = [(c, cond) for c, cond in open_ if not (c.rule.dominated_by & holding_ids)]
-        if any(not _same(c.value(ctx), result) for c, _ in relevant):
+        relevant = [
+            (cond, c.value(ctx)) for c, cond in open_ if not (c.rule.dominated_by & holding_ids)
+        ]
+        if any(not _same(value, result) for _, value in relevant):
+            # to settle the fact, both an open rule's condition and its value must be known
             trace.decided_by[step.fact] = None
-            return merge_unknown(*(cond for _, cond in relevant))
+            return merge_unknown(*(u for pair in relevant for u in pair))
     trace.decided_by[step.fact] = decided
     return result
 
