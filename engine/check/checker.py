@@ -440,6 +440,10 @@ def _check_derived(book: RuleBook, rules: list[CheckedRule], report: Any) -> Non
                     f"fact '{fact.name}': output '{spec.output}' needs type {OUTPUT_TYPES[spec.output]}",
                 )
             )
+        if spec.period != "month" and spec.output != "amount":
+            report(
+                _problem(fact.location, f"fact '{fact.name}': 'period' belongs to amount outputs")
+            )
         if spec.output == "discretion" and spec.weigh is None:
             report(
                 _problem(

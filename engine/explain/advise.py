@@ -209,6 +209,7 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         status_text=_status_text(view, status),
         refer_to=_referral(view) if status == "refer" else None,
         amount=_main_amount(view, status),
+        amount_period=_main_period(view),
         amounts=_amounts(view),
         facts={
             f: view.json_value(f)
@@ -271,9 +272,16 @@ def _main_amount(view: _SchemeView, status: str) -> Decimal | None:
     return None if type(value) is Unknown else to_cents(value)
 
 
+def _main_period(view: _SchemeView) -> str:
+    name = view.scheme.outputs.amount
+    return view.plan.derived[name].spec.period if name else "month"
+
+
 def _amounts(view: _SchemeView) -> list[Amount]:
     return [
-        Amount(fact=f, label=view.label(f), value=to_cents(v), period="month")
+        Amount(
+            fact=f, label=view.label(f), value=to_cents(v), period=view.plan.derived[f].spec.period
+        )
         for f in view.outputs["amount"]
         if type(v := view.value(f)) is not Unknown
     ]

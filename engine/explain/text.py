@@ -5,6 +5,10 @@ from __future__ import annotations
 from engine.explain.format import day, money
 from engine.model.advice import Advice, SchemeAdvice
 
+PERIOD = {
+    "nl": {"month": "per maand", "year": "per jaar", "once": "eenmalig"},
+    "en": {"month": "a month", "year": "a year", "once": "one-off"},
+}
 HEAD = {
     "nl": {
         "why": "Waarom",
@@ -70,8 +74,7 @@ def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
         status = f"{status} {scheme.refer_to}"
     title = f"{scheme.name}: {status}"
     if scheme.amount is not None:
-        per_month = "per maand" if lang == "nl" else "a month"
-        title += f", {money(scheme.amount, lang)} {per_month}"
+        title += f", {money(scheme.amount, lang)} {PERIOD[lang][scheme.amount_period]}"
     lines = [title, "=" * len(title)]
 
     def section(name: str, items: list[str]) -> None:

@@ -170,6 +170,7 @@ class FactSpec(Spec):
     output: OutputKind | None = None
     weigh: Texts | None = None  # for discretion points: what the law says to weigh
     body: str | None = None  # who acts on this output, if not the scheme's body (UWV, SVB, DUO)
+    period: Literal["month", "year", "once"] = "month"  # for amounts: per month, per year, one-off
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

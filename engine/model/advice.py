@@ -63,7 +63,7 @@ class Amount:
     fact: str
     label: str
     value: Decimal
-    period: Literal["month"] = "month"
+    period: Literal["month", "year", "once"] = "month"
 
 
 @record
@@ -122,6 +122,7 @@ class SchemeAdvice(Out):
     status_text: str = ""  # the status in words, in the advice's language
     refer_to: str | None = None
     amount: Decimal | None = None
+    amount_period: Literal["month", "year", "once"] = "month"
     amounts: list[Amount] = []
     facts: dict[str, Value] = {}
     obligations: list[Item] = []
