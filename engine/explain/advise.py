@@ -50,15 +50,20 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
         receipt=receipt,
         municipality=policy.spec.name if policy else trace.municipality,
         schemes=schemes,
-        agenda=_agenda(schemes),
+        agenda=_agenda(schemes, trace.peildatum),
     )
 
 
-def _agenda(schemes: list[SchemeAdvice]) -> list[AgendaItem]:
-    """Everything to do across schemes: dated items first, soonest first; then the rest."""
+def _agenda(schemes: list[SchemeAdvice], peildatum: dt.date) -> list[AgendaItem]:
+    """Everything still to do across schemes: dated items first, soonest first; then the rest.
+
+    A date before the peildatum has passed: it stays in its scheme's deadlines, not here.
+    """
     items: list[AgendaItem] = []
     for scheme in schemes:
         for d in scheme.deadlines:
+            if d.date < peildatum:
+                continue
             items.append(
                 AgendaItem(
                     date=d.date,
