@@ -151,30 +151,14 @@ def _check_schemes(book: RuleBook, report: Any) -> None:
 
 def _check_parameters(book: RuleBook, report: Any) -> None:
     for param in book.parameters.values():
-        spec = param.spec
-        dates = [v.from_ for v in spec.values]
-        if dates != sorted(dates) or len(set(dates)) != len(dates):
-            report(
-                _problem(
-                    param.location,
-                    f"parameter '{param.name}': values must be in date order, one per date",
-                )
-            )
-        for value in spec.values:
-            if value.source not in book.sources:
-                report(
-                    _problem(
-                        param.location,
-                        f"parameter '{param.name}': unknown source '{value.source}' for the value from {value.from_}",
-                    )
-                )
-            if not _value_fits(value.value, spec.type):
-                report(
-                    _problem(
-                        param.location,
-                        f"parameter '{param.name}': the value from {value.from_} is not of type {spec.type}",
-                    )
-                )
+        _check_values(
+            book,
+            param.spec.values,
+            param.spec.type,
+            param.location,
+            f"parameter '{param.name}'",
+            report,
+        )
 
 
 def _check_municipalities(book: RuleBook, report: Any) -> None:
@@ -189,28 +173,9 @@ def _check_municipalities(book: RuleBook, report: Any) -> None:
                     )
                 )
                 continue
-            dates = [v.from_ for v in local.values]
-            if dates != sorted(dates) or len(set(dates)) != len(dates):
-                report(
-                    _problem(
-                        municipality.location,
-                        f"'{name}': values must be in date order, one per date",
-                    )
-                )
-            for value in local.values:
-                if value.source not in book.sources:
-                    report(
-                        _problem(
-                            municipality.location, f"'{name}': unknown source '{value.source}'"
-                        )
-                    )
-                if not _value_fits(value.value, param.spec.type):
-                    report(
-                        _problem(
-                            municipality.location,
-                            f"'{name}': the value from {value.from_} is not of type {param.spec.type}",
-                        )
-                    )
+            _check_values(
+                book, local.values, param.spec.type, municipality.location, f"'{name}'", report
+            )
     for rule in book.rules:
         if rule.municipality is not None and rule.municipality not in book.municipalities:
             report(
@@ -226,6 +191,29 @@ def _check_municipalities(book: RuleBook, report: Any) -> None:
                 f"municipal rules need the input fact '{MUNICIPALITY_FACT}'",
             )
         )
+
+
+def _check_values(
+    book: RuleBook, values: list, type_name: str, location: Location, label: str, report: Any
+) -> None:
+    """Dated values: in date order, one per date, from a known source, of the declared type."""
+    dates = [v.from_ for v in values]
+    if dates != sorted(dates) or len(set(dates)) != len(dates):
+        report(_problem(location, f"{label}: values must be in date order, one per date"))
+    for value in values:
+        if value.source not in book.sources:
+            report(
+                _problem(
+                    location,
+                    f"{label}: unknown source '{value.source}' for the value from {value.from_}",
+                )
+            )
+        if not _value_fits(value.value, type_name):
+            report(
+                _problem(
+                    location, f"{label}: the value from {value.from_} is not of type {type_name}"
+                )
+            )
 
 
 def _value_fits(value: Any, type_name: str) -> bool:

@@ -187,13 +187,7 @@ def _load_scheme_file(book: RuleBook, path: Path) -> None:
     book.schemes[scheme.id] = LoadedScheme(
         Location(name, _line(document, "scheme")), scheme, spec.glossary
     )
-    for source_id, source in spec.sources.items():
-        if source_id in book.sources and book.sources[source_id] != source:
-            book.problem(
-                Location(name, _line(document, "sources", source_id)),
-                f"source '{source_id}' is defined differently in another scheme file",
-            )
-        book.sources[source_id] = source
+    _add_sources(book, document, name, spec.sources)
     for param_name, param in spec.parameters.items():
         location = Location(name, _line(document, "parameters", param_name))
         if param_name in book.parameters:
@@ -206,6 +200,17 @@ def _load_scheme_file(book: RuleBook, path: Path) -> None:
         book.parameters[param_name] = LoadedParameter(location, param_name, scheme.id, param)
 
 
+def _add_sources(book: RuleBook, document: Any, name: str, sources: dict[str, Source]) -> None:
+    """Sources are shared by id across files; one id must mean one source."""
+    for source_id, source in sources.items():
+        if source_id in book.sources and book.sources[source_id] != source:
+            book.problem(
+                Location(name, _line(document, "sources", source_id)),
+                f"source '{source_id}' is defined differently in another file",
+            )
+        book.sources[source_id] = source
+
+
 def _load_municipality_file(book: RuleBook, path: Path) -> None:
     read = _read(book, path, MunicipalityFile)
     if read is None:
@@ -216,13 +221,7 @@ def _load_municipality_file(book: RuleBook, path: Path) -> None:
     if key in book.municipalities:
         book.problem(location, f"municipality '{spec.municipality.name}' has two policy files")
         return
-    for source_id, source in spec.sources.items():
-        if source_id in book.sources and book.sources[source_id] != source:
-            book.problem(
-                Location(name, _line(document, "sources", source_id)),
-                f"source '{source_id}' is defined differently in another file",
-            )
-        book.sources[source_id] = source
+    _add_sources(book, document, name, spec.sources)
     book.municipalities[key] = LoadedMunicipality(location, key, spec.municipality, spec.parameters)
 
 
