@@ -1,6 +1,6 @@
-"""Benchmark: one full bijstand advice with explanation, and throughput over generated profiles.
+"""Benchmark: one full advice with explanation, and throughput over generated profiles.
 
-    python benchmarks/bench_advice.py [--profiles 10000] [--repeat 2000]
+    python benchmarks/bench_advice.py [--profiles 10000] [--repeat 2000] [--rules DIR]
 
 Prints figures; it asserts nothing (timings are not tests).
 """
@@ -48,11 +48,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profiles", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=2_000)
+    parser.add_argument("--rules", default=None, help="rule base folder (default: bundled)")
     args = parser.parse_args()
 
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.system()}")
     start = time.perf_counter()
-    plan = engine.load_plan()
+    plan = engine.load_plan(args.rules)
     print(
         f"plan load + check + compile: {(time.perf_counter() - start) * 1000:.1f} ms "
         f"({len(plan.rules)} rules, hash {plan.hash})"
@@ -83,7 +84,7 @@ def main() -> None:
     start = time.perf_counter()
     statuses: dict[str, int] = {}
     for p in profiles:
-        status = build_advice(run(plan, p, PEILDATUM)).schemes[0].status
+        status = build_advice(run(plan, p, PEILDATUM)).scheme("algemene_bijstand").status
         statuses[status] = statuses.get(status, 0) + 1
     elapsed = time.perf_counter() - start
     print(

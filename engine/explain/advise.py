@@ -39,7 +39,7 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     plan = trace.plan
     shared = _Rendered()
     schemes = [_scheme_advice(_SchemeView(trace, s, lang, shared)) for s in sorted(plan.schemes)]
-    receipt = Receipt.model_construct(
+    receipt = Receipt(
         engine_version=plan.engine_version,
         plan_hash=plan.hash,
         peildatum=trace.peildatum,
@@ -206,7 +206,7 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         for f in view.facts
         if f in view.trace.conflicts
     ]
-    return SchemeAdvice.model_construct(
+    return SchemeAdvice(
         scheme=view.scheme_id,
         name=getattr(view.scheme.name, view.lang),
         body=view.scheme.body,

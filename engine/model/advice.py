@@ -114,30 +114,32 @@ class Conflict:
     rules: list[str] = field(default_factory=list)
 
 
-class SchemeAdvice(Out):
+@record
+class SchemeAdvice:
     scheme: str
     name: str
     body: str
     status: Status
-    status_text: str = ""  # the status in words, in the advice's language
-    refer_to: str | None = None
-    amount: Decimal | None = None
-    amount_period: Literal["month", "year", "once"] = "month"
-    amounts: list[Amount] = []
-    facts: dict[str, Value] = {}
-    obligations: list[Item] = []
-    next_steps: list[Item] = []
-    deadlines: list[Deadline] = []
-    discretion_points: list[DiscretionPoint] = []
-    explanation: list[AppliedRule] = []
-    decisive_conditions: list[Condition] = []
-    missing_facts: list[str] = []
-    policy_gaps: list[str] = []  # figures the municipality has not set: "depends on local policy"
-    local_policy: str | None = None  # the municipality whose policy figures were applied
-    conflicts: list[Conflict] = []
+    status_text: str  # the status in words, in the advice's language
+    refer_to: str | None
+    amount: Decimal | None
+    amount_period: Literal["month", "year", "once"]
+    amounts: list[Amount]
+    facts: dict[str, Value]
+    obligations: list[Item]
+    next_steps: list[Item]
+    deadlines: list[Deadline]
+    discretion_points: list[DiscretionPoint]
+    explanation: list[AppliedRule]
+    decisive_conditions: list[Condition]
+    missing_facts: list[str]
+    policy_gaps: list[str]  # figures the municipality has not set: "depends on local policy"
+    local_policy: str | None  # the municipality whose policy figures were applied
+    conflicts: list[Conflict]
 
 
-class Receipt(Out):
+@record
+class Receipt:
     engine_version: str
     plan_hash: str
     peildatum: dt.date
