@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.compile.plan import POLICY_PREFIX, Rule
 from engine.explain.format import STATUS_WORDS, fill, value_text
+from engine.explain.questions import rank_questions
 from engine.explain.why import decisive_conditions
 from engine.lang.ir import names_in
 from engine.load.specs import Citation
@@ -51,6 +52,7 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
         municipality=policy.spec.name if policy else trace.municipality,
         schemes=schemes,
         agenda=_agenda(schemes, trace.peildatum),
+        questions=rank_questions(plan, schemes, lang),
     )
 
 

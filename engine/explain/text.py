@@ -5,6 +5,8 @@ from __future__ import annotations
 from engine.explain.format import day, money
 from engine.model.advice import Advice, SchemeAdvice
 
+ASK_FIRST = 5  # the questions shown in the text; the JSON has them all
+
 PERIOD = {
     "nl": {"month": "per maand", "year": "per jaar", "once": "eenmalig"},
     "en": {"month": "a month", "year": "a year", "once": "one-off"},
@@ -25,6 +27,9 @@ HEAD = {
         "policy": "Hangt af van lokaal beleid",
         "municipality": "Gemeente",
         "local": "Lokaal beleid van",
+        "ask": "Vraag eerst",
+        "outcomes": "uitkomsten",
+        "more": "en nog {n} vragen",
     },
     "en": {
         "why": "Why",
@@ -41,6 +46,9 @@ HEAD = {
         "policy": "Depends on local policy",
         "municipality": "Municipality",
         "local": "Local policy of",
+        "ask": "Ask first",
+        "outcomes": "outcomes",
+        "more": "and {n} more questions",
     },
 }
 
@@ -56,6 +64,12 @@ def advice_text(advice: Advice) -> str:
         for item in advice.agenda:
             when = f"{day(item.date, lang)}: " if item.date else ""
             lines.append(f"  - {when}{item.text} [{item.body}]")
+    if advice.questions:
+        lines.extend(["", f"{head['ask']}:"])
+        for question in advice.questions[:ASK_FIRST]:
+            lines.append(f"  - {question.text} ({len(question.schemes)} {head['outcomes']})")
+        if len(advice.questions) > ASK_FIRST:
+            lines.append(f"  ... {head['more'].format(n=len(advice.questions) - ASK_FIRST)}")
     for scheme in advice.schemes:
         lines.extend(["", *_scheme_text(scheme, lang)])
     lines.extend(

@@ -115,6 +115,17 @@ class Conflict:
 
 
 @record
+class Question:
+    """A missing fact as a question, and the outcomes its answer can settle."""
+
+    fact: str
+    text: str
+    answer_type: str  # bool, date, money, number, text, or list (a collection)
+    values: list[str]  # the allowed answers of a text fact; empty otherwise
+    schemes: list[str]  # the schemes whose open outcome lists this fact
+
+
+@record
 class SchemeAdvice:
     scheme: str
     name: str
@@ -151,6 +162,7 @@ class Advice(Out):
     municipality: str | None = None
     schemes: list[SchemeAdvice]
     agenda: list[AgendaItem] = []
+    questions: list[Question] = []  # most outcomes settled first
 
     def scheme(self, scheme_id: str) -> SchemeAdvice:
         for scheme in self.schemes:

@@ -1,0 +1,84 @@
+"""What to ask next: missing facts as questions, ranked, never about local policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from support import load_example
+
+import engine
+from engine.api import default_plan
+
+DAY = dt.date(2026, 3, 1)
+
+
+def partial_profile() -> dict:
+    return {
+        "municipality": "Voorbeeldgemeente",
+        "members": [
+            {"id": "a", "role": "applicant", "birth_date": "1990-01-01"},
+            {"id": "h", "role": "other_resident"},
+        ],
+    }
+
+
+def test_every_question_is_a_missing_fact_of_an_open_outcome() -> None:
+    advice = engine.advise(partial_profile(), DAY)
+    missing = {f for s in advice.schemes for f in s.missing_facts}
+    assert advice.questions, "a partial profile leaves questions"
+    assert {q.fact for q in advice.questions} == missing
+    for question in advice.questions:
+        for scheme_id in question.schemes:
+            assert question.fact in advice.scheme(scheme_id).missing_facts
+
+
+def test_questions_are_ranked_by_the_outcomes_they_can_settle() -> None:
+    counts = [len(q.schemes) for q in engine.advise(partial_profile(), DAY).questions]
+    assert counts == sorted(counts, reverse=True)
+    assert counts[0] > counts[-1]
+
+
+def test_a_complete_profile_leaves_no_bijstand_question() -> None:
+    advice = engine.advise(load_example(), DAY)
+    assert all("algemene_bijstand" not in q.schemes for q in advice.questions)
+
+
+def test_local_policy_is_never_asked_of_the_citizen() -> None:
+    profile = load_example()
+    profile["municipality"] = "Utrecht"  # no policy file: minima figures are gaps
+    advice = engine.advise(profile, DAY)
+    gaps = {g for s in advice.schemes for g in s.policy_gaps}
+    assert gaps, "Utrecht sets no local figures"
+    assert not gaps & {q.fact for q in advice.questions}
+    assert all(not q.fact.startswith("beleid:") for q in advice.questions)
+
+
+def test_questions_about_a_housemate_name_the_housemate() -> None:
+    advice = engine.advise(partial_profile(), DAY)
+    birth = next(q for q in advice.questions if q.fact == "medebewoners[0].geboortedatum")
+    assert birth.answer_type == "date"
+    assert "nummer 1" in birth.text and "geboortedatum" in birth.text
+
+
+def test_text_facts_offer_their_allowed_answers() -> None:
+    advice = engine.advise(partial_profile(), DAY)
+    permit = next(q for q in advice.questions if q.fact == "verblijfstitel_aanvrager")
+    assert permit.values == [*"abcdefghijkl", "none"]
+
+
+def test_every_asked_fact_has_a_question_in_both_languages() -> None:
+    plan = default_plan()
+    for name, fact in plan.inputs.items():
+        assert fact.spec.question is not None, name
+        assert fact.spec.question.nl.strip() and fact.spec.question.en.strip(), name
+    for record, fields in plan.records.items():
+        for name, field in fields.items():
+            texts = field.spec.question or field.spec.label
+            assert texts.nl.strip() and texts.en.strip(), f"{record}.{name}"
+
+
+def test_questions_follow_the_language_of_the_advice() -> None:
+    nl = engine.advise(partial_profile(), DAY, lang="nl").questions
+    en = engine.advise(partial_profile(), DAY, lang="en").questions
+    assert [q.fact for q in nl] == [q.fact for q in en]
+    assert nl[0].text != en[0].text
