@@ -61,6 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
         "-k", dest="filter", default=None, help="only scenarios whose name contains this"
     )
 
+    p = commands.add_parser(
+        "intake", help="answer questions one at a time (reads answers from stdin)"
+    )
+    p.add_argument(
+        "profile", type=Path, nargs="?", default=None, help="a partial profile to start from"
+    )
+    p.add_argument("--on", type=_date, default=None, help="peildatum YYYY-MM-DD (default: today)")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl")
+    p.add_argument("--rules", type=Path, default=None)
+    p.add_argument(
+        "--save", type=Path, default=None, help="write the completed profile (JSON) here"
+    )
+
     p = commands.add_parser("schema", help="print a JSON Schema")
     p.add_argument("what", choices=("profile", "advice"))
     return parser
@@ -75,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python's exit flush quiet
+        return 0
     except Exception as exc:  # a bug: say so in one line; ENGINE_DEBUG=1 shows the traceback
         if os.environ.get("ENGINE_DEBUG"):
             raise
@@ -130,6 +146,72 @@ def cmd_test(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed else 0
 
 
+INTAKE_TEXT = {
+    "nl": {
+        "hint": "(leeg = stoppen, ? = overslaan)",
+        "done": "Geen vragen meer.",
+        "type": {
+            "bool": "ja/nee",
+            "date": "datum",
+            "money": "bedrag",
+            "number": "getal",
+            "text": "tekst",
+            "list": "lijst of geen",
+        },
+    },
+    "en": {
+        "hint": "(empty = stop, ? = skip)",
+        "done": "No more questions.",
+        "type": {
+            "bool": "yes/no",
+            "date": "date",
+            "money": "amount",
+            "number": "number",
+            "text": "text",
+            "list": "list or none",
+        },
+    },
+}
+
+
+def cmd_intake(args: argparse.Namespace) -> int:
+    from engine.intake import AnswerError, IntakeSession
+    from engine.load.yaml_source import read_yaml_file
+
+    start = None
+    if args.profile is not None:
+        profile_from_file(args.profile)  # a clear error for a bad start profile
+        start = (
+            read_yaml_file(args.profile)
+            if args.profile.suffix != ".json"
+            else json.loads(args.profile.read_text(encoding="utf-8"))
+        )
+    session = IntakeSession(start, args.on or dt.date.today(), load_plan(args.rules), args.lang)
+    words = INTAKE_TEXT[args.lang]
+    print(words["hint"])
+    while (question := session.next_question) is not None:
+        choices = f" [{', '.join(question.values)}]" if question.values else ""
+        print(f"? {question.text} ({words['type'][question.answer_type]}){choices}")
+        line = sys.stdin.readline()
+        if not line.strip():
+            break
+        if line.strip() == "?":
+            session.skip(question.fact)
+            continue
+        try:
+            session.answer(question.fact, line)
+        except AnswerError as exc:
+            print(f"  {exc}")
+    else:
+        print(words["done"])
+    if args.save is not None:
+        args.save.write_text(
+            json.dumps(session.profile, indent=2, default=str) + "\n", encoding="utf-8"
+        )
+    sys.stdout.write("\n" + advice_text(session.advice))
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from engine.model.advice import Advice
 
@@ -138,7 +220,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"advise": cmd_advise, "check": cmd_check, "test": cmd_test, "schema": cmd_schema}
+COMMANDS = {
+    "advise": cmd_advise,
+    "check": cmd_check,
+    "test": cmd_test,
+    "intake": cmd_intake,
+    "schema": cmd_schema,
+}
 
 
 if __name__ == "__main__":

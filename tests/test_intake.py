@@ -1,0 +1,149 @@
+"""The intake session: partial profile in, one answer at a time, the advice settles."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import ROOT, load_example
+
+import engine
+from engine.intake import AnswerError, IntakeSession, parse_answer
+from engine.model.advice import Question
+
+DAY = dt.date(2026, 1, 15)
+
+
+def without_answers() -> dict:
+    """The example profile with three answers left out."""
+    profile = load_example()
+    applicant = profile["members"][0]
+    del applicant["birth_date"]
+    del applicant["exclusions"]["detained"]
+    del profile["assets"]["bank_and_cash"]
+    return profile
+
+
+def test_answering_the_open_questions_gives_the_full_advice() -> None:
+    full = engine.advise(load_example(), DAY).scheme("algemene_bijstand")
+    session = IntakeSession(without_answers(), DAY)
+    assert session.advice.scheme("algemene_bijstand").status == "undetermined"
+    answers = {
+        "geboortedatum_aanvrager": "14-09-1991",
+        "gedetineerd_aanvrager": "nee",
+        "banktegoeden": "2.150,00",
+    }
+    while (question := session.next_question) is not None and question.fact in answers:
+        session.answer(question.fact, answers.pop(question.fact))
+    assert answers == {}, "every left-out answer was asked"
+    bijstand = session.advice.scheme("algemene_bijstand")
+    assert (
+        (bijstand.status, bijstand.amount)
+        == (full.status, full.amount)
+        == ("eligible", full.amount)
+    )
+    assert session.profile["members"][0]["birth_date"] == "1991-09-14"
+    assert session.profile["assets"]["bank_and_cash"] == "2150.00"
+
+
+def test_the_first_question_settles_the_most_outcomes() -> None:
+    session = IntakeSession(without_answers(), DAY)
+    counts = [len(q.schemes) for q in session.advice.questions]
+    assert len(session.next_question.schemes) == max(counts)
+
+
+def test_a_skipped_question_stays_open_and_the_next_one_comes() -> None:
+    session = IntakeSession(without_answers(), DAY)
+    first = session.next_question
+    session.skip(first.fact)
+    assert session.next_question.fact != first.fact
+    assert first.fact in {q.fact for q in session.advice.questions}
+
+
+def test_a_bad_answer_names_the_fact_and_never_the_value() -> None:
+    session = IntakeSession(without_answers(), DAY)
+    with pytest.raises(AnswerError) as error:
+        session.answer("gedetineerd_aanvrager", "SENTINEL-4711")
+    assert "gedetineerd_aanvrager" in str(error.value)
+    assert "SENTINEL-4711" not in str(error.value)
+    assert session.profile == without_answers()  # nothing was written
+
+
+def test_an_answer_the_profile_refuses_is_an_answer_error() -> None:
+    session = IntakeSession(without_answers(), DAY)
+    with pytest.raises(AnswerError, match="geboortedatum_aanvrager"):
+        session.answer("geboortedatum_aanvrager", "1700-01-01")  # outside the plausible range
+
+
+def test_only_open_questions_can_be_answered() -> None:
+    session = IntakeSession(load_example(), DAY)
+    with pytest.raises(AnswerError, match="not an open question"):
+        session.answer("gedetineerd_aanvrager", "ja")
+
+
+def question(answer_type: str, values: list[str] | None = None) -> Question:
+    return Question(fact="f", text="?", answer_type=answer_type, values=values or [], schemes=[])
+
+
+@pytest.mark.parametrize(
+    ("answer_type", "text", "expected"),
+    [
+        ("bool", "Ja", True),
+        ("bool", "no", False),
+        ("date", "14-09-1991", "1991-09-14"),
+        ("date", "1991-09-14", "1991-09-14"),
+        ("money", "€ 1.234,56", "1234.56"),
+        ("money", "1234.56", "1234.56"),
+        ("number", "4", 4),
+        ("list", "geen", []),
+        ("list", "[{kind: wages, net_monthly: 1200}]", [{"kind": "wages", "net_monthly": 1200}]),
+    ],
+)
+def test_answers_are_read_by_their_type(answer_type: str, text: str, expected: object) -> None:
+    assert parse_answer(question(answer_type), text) == expected
+
+
+def test_a_choice_must_be_one_of_the_allowed_values() -> None:
+    assert parse_answer(question("text", ["a", "c", "none"]), "C") == "c"
+    with pytest.raises(AnswerError, match="one of: a, c, none"):
+        parse_answer(question("text", ["a", "c", "none"]), "x")
+
+
+def test_the_intake_command_reads_answers_from_stdin(tmp_path: Path) -> None:
+    start = tmp_path / "start.json"
+    start.write_text(json.dumps(without_answers(), default=str), encoding="utf-8")
+    saved = tmp_path / "done.json"
+    script = "".join(f"{line}\n" for line in ["14-09-1991", "nee", "2150"] * 2) + "\n"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "engine",
+            "intake",
+            str(start),
+            "--on",
+            "2026-01-15",
+            "--save",
+            str(saved),
+        ],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Algemene bijstand: recht, € 751,07 per maand" in result.stdout
+    done = json.loads(saved.read_text(encoding="utf-8"))
+    expected = copy.deepcopy(load_example())
+    assert done["members"][0]["birth_date"] == "1991-09-14"
+    assert (
+        done["members"][0]["exclusions"]["detained"]
+        is expected["members"][0]["exclusions"]["detained"]
+    )
