@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--save", type=Path, default=None, help="write the completed profile (JSON) here"
     )
 
+    p = commands.add_parser("replay", help="reproduce an advice from its JSON and the profile")
+    p.add_argument("advice", type=Path, help="an advice written with --format json")
+    p.add_argument("profile", type=Path)
+    p.add_argument("--rules", type=Path, default=None)
+
     p = commands.add_parser("schema", help="print a JSON Schema")
     p.add_argument("what", choices=("profile", "advice"))
     return parser
@@ -212,6 +217,29 @@ def cmd_intake(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    from engine.replay import ReplayError, replay
+
+    try:
+        original = args.advice.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ReplayError(f"cannot read the advice: {exc.strerror}") from None
+    result = replay(original, profile_from_file(args.profile), load_plan(args.rules))
+    if result.identical:
+        print("identical: the advice is reproduced byte for byte")
+        return 0
+    print("different: the advice is not reproduced")
+    if result.plan_changed:
+        print("  the rules have changed since (another plan hash)")
+    for rule in result.changed_rules:
+        print(f"  rule changed, added or removed: {rule}")
+    for name, (old, new) in result.changed_parameters.items():
+        print(f"  parameter {name}: {old} -> {new}")
+    for scheme, (old, new) in result.changed_outcomes.items():
+        print(f"  outcome {scheme}: {old} -> {new}")
+    return EXIT_FINDINGS
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from engine.model.advice import Advice
 
@@ -225,6 +253,7 @@ COMMANDS = {
     "check": cmd_check,
     "test": cmd_test,
     "intake": cmd_intake,
+    "replay": cmd_replay,
     "schema": cmd_schema,
 }
 

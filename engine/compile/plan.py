@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,6 +44,7 @@ class Rule:
     reads: tuple[str, ...]
     reads_scalar: tuple[str, ...]  # the reads that are not collections, for explanations
     location: Location
+    content_hash: str  # changes whenever anything in the rule's definition changes
 
     def applies_on(self, day: dt.date) -> bool:
         return self.valid is None or self.valid.contains(day)
@@ -266,7 +268,19 @@ def _compile_rule(checked: CheckedRule, book: CheckedBook) -> Rule:
             sorted(n for n in checked.reads if not scope.names[n].type.startswith("collection["))
         ),
         location=checked.rule.location,
+        content_hash=_rule_hash(checked),
     )
+
+
+def _rule_hash(checked: CheckedRule) -> str:
+    content = {
+        "spec": checked.rule.spec.model_dump(mode="json", by_alias=True),
+        "scheme": checked.rule.scheme,
+        "citation": checked.rule.citation.model_dump(mode="json"),
+        "municipality": checked.rule.municipality,
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
 def _content_hash(texts: list[tuple[str, bytes]]) -> str:

@@ -40,12 +40,7 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     plan = trace.plan
     shared = _Rendered()
     schemes = [_scheme_advice(_SchemeView(trace, s, lang, shared)) for s in sorted(plan.schemes)]
-    receipt = Receipt(
-        engine_version=plan.engine_version,
-        plan_hash=plan.hash,
-        peildatum=trace.peildatum,
-        language=lang,
-    )
+    receipt = _receipt(trace, lang)
     policy = plan.municipalities.get(trace.dated.municipality or "")
     return Advice.model_construct(
         receipt=receipt,
@@ -53,6 +48,34 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
         schemes=schemes,
         agenda=_agenda(schemes, trace.peildatum),
         questions=rank_questions(plan, schemes, lang),
+    )
+
+
+def _receipt(trace: Trace, lang: str) -> Receipt:
+    """The rules applied (by content hash) and the parameter values they read."""
+    plan, dated = trace.plan, trace.dated
+    applied = sorted({r for r in trace.decided_by.values() if r not in (None, DEFAULT)})
+    rules = {rule_id: dated.rules[rule_id].content_hash for rule_id in applied}
+    used = sorted(
+        {n for rule_id in applied for n in dated.rules[rule_id].reads if n in plan.parameters}
+    )
+    parameters: dict[str, Value] = {}
+    for name in used:
+        value = dated.params.get(name)
+        if type(value) is Unknown or value is None:
+            parameters[name] = None
+        elif isinstance(value, tuple):
+            parameters[name] = ", ".join(str(v) for v in value)
+        else:
+            parameters[name] = value
+    return Receipt(
+        engine_version=plan.engine_version,
+        plan_hash=plan.hash,
+        peildatum=trace.peildatum,
+        language=lang,  # type: ignore[arg-type]
+        input_hash=trace.input_hash,
+        rules=rules,
+        parameters=parameters,
     )
 
 

@@ -151,10 +151,15 @@ class SchemeAdvice:
 
 @record
 class Receipt:
+    """What an advice rests on (Awb 3:46): enough to replay it, and no personal data."""
+
     engine_version: str
     plan_hash: str
     peildatum: dt.date
     language: Literal["nl", "en"]
+    input_hash: str  # sha256 of the validated profile's canonical JSON
+    rules: dict[str, str]  # every rule applied, by id: a hash of its content
+    parameters: dict[str, Value]  # every parameter value those rules read
 
 
 class Advice(Out):

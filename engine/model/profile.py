@@ -26,7 +26,8 @@ from pydantic import (
 
 from engine.errors import ProfileError
 
-MAX_MONEY = Decimal("100000000")  # one hundred million euros: anything larger is a typing error
+MAX_MONEY = Decimal("100000000")
+CENT = Decimal("0.01")  # one hundred million euros: anything larger is a typing error
 
 
 def _money(value: Any) -> Decimal:
@@ -52,7 +53,7 @@ def _money(value: Any) -> Decimal:
         raise ValueError("an amount cannot be negative here")
     if value > MAX_MONEY:
         raise ValueError("the amount is implausibly large")
-    return value
+    return value.quantize(CENT)  # canonical: 210, 210.0 and 210.00 are one amount
 
 
 # Dates outside this range are typing errors, and would overflow date arithmetic in rules.

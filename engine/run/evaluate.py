@@ -13,6 +13,7 @@ condition is unknown could change the result, the fact is unknown and names what
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ class Trace:
     dated: DatedPlan
     facts: dict[str, Any]
     municipality: str | None = None  # as the profile names it
+    input_hash: str = ""  # sha256 of the profile's canonical JSON, for the receipt
     decided_by: dict[str, str | None] = field(default_factory=dict)  # rule id, DEFAULT or None
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -45,6 +47,11 @@ class Trace:
         return Context(self.facts, self.dated.params, self.dated.peildatum)
 
 
+def input_hash(profile: Profile) -> str:
+    """A fingerprint of the input: the same profile gives the same hash, in any process."""
+    return hashlib.sha256(profile.model_dump_json().encode("utf-8")).hexdigest()
+
+
 def read_profile(plan: Plan, profile: Profile) -> dict[str, Any]:
     roots = {name: getattr(profile, name) for name in plan.root_names}
     return {name: read(roots) for name, read in plan.readers}
@@ -54,7 +61,7 @@ def run(plan: Plan, profile: Profile, peildatum: dt.date) -> Trace:
     municipality = municipality_key(profile.municipality) if profile.municipality else None
     dated = plan.on(peildatum, municipality)
     facts = read_profile(plan, profile)
-    trace = Trace(plan, dated, facts, profile.municipality)
+    trace = Trace(plan, dated, facts, profile.municipality, input_hash(profile))
     ctx = Context(facts, dated.params, peildatum)
     try:
         for step in dated.steps:
