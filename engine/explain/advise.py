@@ -15,6 +15,8 @@ from engine.compile.plan import POLICY_PREFIX, Rule
 from engine.explain.format import STATUS_WORDS, fill, value_text
 from engine.explain.questions import rank_questions
 from engine.explain.why import decisive_conditions
+from engine.lang import ir
+from engine.lang.compile import compile_expr
 from engine.lang.ir import names_in
 from engine.load.specs import Citation
 from engine.model.advice import (
@@ -430,9 +432,56 @@ def _decisive(view: _SchemeView) -> list[Condition]:
                 holds=holds,
                 values={n: view.json_value(n) for n in names},
                 text=view.text(rule) if holds else _failed_text(view, rule, names),
+                would_change=_would_change(view, node, holds),
             )
         )
     return conditions
+
+
+# For a comparison `fact OP bound`: the relation the fact needs for the outcome to turn.
+_TURN = {  # (operator, holds) -> wording key
+    ("<", False): "below",
+    ("<=", False): "at_most",
+    (">", False): "above",
+    (">=", False): "at_least",
+    ("<", True): "at_least",
+    ("<=", True): "above",
+    (">", True): "at_most",
+    (">=", True): "below",
+}
+TURN_WORDS = {
+    "nl": {
+        "below": "lager dan",
+        "at_most": "hoogstens",
+        "above": "hoger dan",
+        "at_least": "minstens",
+        "sentence": "Met {label} {relation} {bound} zou dit anders uitvallen.",
+    },
+    "en": {
+        "below": "below",
+        "at_most": "at most",
+        "above": "above",
+        "at_least": "at least",
+        "sentence": "With {label} {relation} {bound} this would turn out differently.",
+    },
+}
+
+
+def _would_change(view: _SchemeView, node: Any, holds: bool) -> str | None:
+    """For `fact < bound` and the like: the value the fact would need, in words."""
+    if not isinstance(node, ir.Compare) or (node.op, holds) not in _TURN:
+        return None
+    if not isinstance(node.left, ir.Name) or node.left.id not in view.plan.types:
+        return None
+    bound = compile_expr(node.right, view.plan.scope)(view.trace.context())
+    if type(bound) is Unknown or not isinstance(bound, int | Decimal):
+        return None
+    words = TURN_WORDS[view.lang]
+    name = node.left.id
+    shown = value_text(bound, view.plan.types.get(name), view.lang)
+    return words["sentence"].format(
+        label=view.label(name).lower(), relation=words[_TURN[(node.op, holds)]], bound=shown
+    )
 
 
 FAILED = {

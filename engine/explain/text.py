@@ -98,7 +98,11 @@ def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
 
     if scheme.status == "not_eligible":
         section(
-            head["why_not"], [f"{c.text} ({c.citation.label})" for c in scheme.decisive_conditions]
+            head["why_not"],
+            [
+                f"{c.text} ({c.citation.label})" + (f" {c.would_change}" if c.would_change else "")
+                for c in scheme.decisive_conditions
+            ],
         )
     section(head["why"], [f"{r.text} ({r.citation.label})" for r in scheme.explanation])
     section(head["duties"], [o.text for o in scheme.obligations])

@@ -56,6 +56,7 @@ class Condition:
     holds: bool
     values: dict[str, Value]
     text: str
+    would_change: str | None = None  # what would turn this condition ("met ... zou u ...")
 
 
 @record
