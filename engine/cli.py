@@ -17,6 +17,7 @@ from pathlib import Path
 from engine.api import ENGINE_VERSION, advise, check_rules, load_plan
 from engine.errors import EngineError
 from engine.explain.text import advice_text
+from engine.model.advice import Advice
 from engine.model.profile import Profile, profile_from_file
 
 EXIT_FINDINGS = 1
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("advise", help="advice for one household profile (JSON or YAML)")
     p.add_argument("profile", type=Path)
     p.add_argument("--on", type=_date, default=None, help="peildatum YYYY-MM-DD (default: today)")
-    p.add_argument("--format", choices=("json", "text"), default="text")
+    p.add_argument("--format", choices=("json", "text", "markdown", "html"), default="text")
     p.add_argument("--lang", choices=("nl", "en"), default="nl")
     p.add_argument("--rules", type=Path, default=None, help="rule base folder (default: bundled)")
 
@@ -111,8 +112,22 @@ def cmd_advise(args: argparse.Namespace) -> int:
     profile = profile_from_file(args.profile)
     plan = load_plan(args.rules)
     advice = advise(profile, args.on or dt.date.today(), plan, args.lang)
-    sys.stdout.write(advice.to_json() if args.format == "json" else advice_text(advice))
+    sys.stdout.write(render(advice, args.format))
     return 0
+
+
+def render(advice: Advice, form: str) -> str:
+    if form == "json":
+        return advice.to_json()
+    if form == "markdown":
+        from engine.explain.markdown import advice_markdown
+
+        return advice_markdown(advice)
+    if form == "html":
+        from engine.explain.html import advice_html
+
+        return advice_html(advice)
+    return advice_text(advice)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -7,11 +7,12 @@ and a validated profile, so validating it again would only cost time.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from engine.compile.plan import POLICY_PREFIX, Rule
+from engine.compile.plan import POLICY_PREFIX, Plan, Rule
 from engine.explain.format import STATUS_WORDS, fill, value_text
 from engine.explain.questions import rank_questions
 from engine.explain.why import decisive_conditions
@@ -20,6 +21,7 @@ from engine.lang.compile import compile_expr
 from engine.lang.ir import names_in
 from engine.load.specs import Citation
 from engine.model.advice import (
+    Abbreviation,
     Advice,
     AgendaItem,
     Amount,
@@ -29,6 +31,7 @@ from engine.model.advice import (
     Conflict,
     Deadline,
     DiscretionPoint,
+    Household,
     Item,
     Receipt,
     SchemeAdvice,
@@ -50,7 +53,37 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
         schemes=schemes,
         agenda=_agenda(schemes, trace.peildatum),
         questions=rank_questions(plan, schemes, lang),
+        abbreviations=_abbreviations(plan, schemes, lang),
+        household=Household(
+            adults=trace.roles.get("applicant", 0) + trace.roles.get("partner", 0),
+            children=trace.roles.get("child", 0),
+            other_residents=trace.roles.get("other_resident", 0),
+        ),
     )
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def _abbreviations(plan: Plan, schemes: list[SchemeAdvice], lang: str) -> list[Abbreviation]:
+    """The glossary terms that occur in this advice's texts, in alphabetical order."""
+    glossary: dict[str, Any] = {}
+    for scheme in plan.schemes.values():
+        glossary.update(scheme.glossary)
+    words: set[str] = set()
+    for scheme in schemes:
+        texts = [scheme.name, scheme.body, scheme.refer_to or ""]
+        texts += [r.text for r in scheme.explanation] + [c.text for c in scheme.decisive_conditions]
+        texts += [i.text for i in scheme.obligations + scheme.next_steps]
+        texts += [d.text for d in scheme.deadlines] + [d.weigh for d in scheme.discretion_points]
+        texts += [r.citation.label for r in scheme.explanation]
+        for text in texts:
+            words.update(_WORD.findall(text))
+    return [
+        Abbreviation(term=term, meaning=getattr(glossary[term], lang))
+        for term in sorted(glossary, key=str.lower)
+        if term in words
+    ]
 
 
 def _receipt(trace: Trace, lang: str) -> Receipt:
@@ -228,6 +261,7 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         if type(v := view.value(f)) is Unknown
         for m in v.missing
     }
+    gaps = sorted(m.removeprefix(POLICY_PREFIX) for m in unknown if m.startswith(POLICY_PREFIX))
     conflicts = [
         Conflict(fact=f, rules=list(view.trace.conflicts[f]))
         for f in view.facts
@@ -255,12 +289,15 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         explanation=_explanation(view),
         decisive_conditions=_decisive(view) if status == "not_eligible" else [],
         missing_facts=sorted(m for m in unknown if not m.startswith(POLICY_PREFIX)),
-        policy_gaps=sorted(
-            m.removeprefix(POLICY_PREFIX) for m in unknown if m.startswith(POLICY_PREFIX)
-        ),
+        policy_gaps=gaps,
+        policy_gap_labels=[_parameter_label(view, g) for g in gaps],
         local_policy=_local_policy(view),
         conflicts=conflicts,
     )
+
+
+def _parameter_label(view: _SchemeView, name: str) -> str:
+    return getattr(view.plan.parameters[name].spec.label, view.lang)
 
 
 def _status_text(view: _SchemeView, status: str) -> str:

@@ -110,7 +110,7 @@ def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
     section(head["dates"], [f"{day(d.date, lang)}: {d.text}" for d in scheme.deadlines])
     section(head["judge"], [f"{d.label}: {d.weigh}" for d in scheme.discretion_points])
     section(head["missing"], scheme.missing_facts)
-    section(head["policy"], scheme.policy_gaps)
+    section(head["policy"], scheme.policy_gap_labels)
     if scheme.local_policy:
         lines.append(f"{head['local']} {scheme.local_policy}.")
     section(head["conflict"], [f"{c.fact}: {', '.join(c.rules)}" for c in scheme.conflicts])

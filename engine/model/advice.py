@@ -116,6 +116,21 @@ class Conflict:
 
 
 @record
+class Abbreviation:
+    term: str
+    meaning: str
+
+
+@record
+class Household:
+    """The household in brief, by role; no names."""
+
+    adults: int
+    children: int
+    other_residents: int
+
+
+@record
 class Question:
     """A missing fact as a question, and the outcomes its answer can settle."""
 
@@ -146,6 +161,7 @@ class SchemeAdvice:
     decisive_conditions: list[Condition]
     missing_facts: list[str]
     policy_gaps: list[str]  # figures the municipality has not set: "depends on local policy"
+    policy_gap_labels: list[str]  # the same figures, in words
     local_policy: str | None  # the municipality whose policy figures were applied
     conflicts: list[Conflict]
 
@@ -166,9 +182,11 @@ class Receipt:
 class Advice(Out):
     receipt: Receipt
     municipality: str | None = None
+    household: Household | None = None
     schemes: list[SchemeAdvice]
     agenda: list[AgendaItem] = []
     questions: list[Question] = []  # most outcomes settled first
+    abbreviations: list[Abbreviation] = []  # those used in this advice
 
     def scheme(self, scheme_id: str) -> SchemeAdvice:
         for scheme in self.schemes:

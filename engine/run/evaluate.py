@@ -36,6 +36,7 @@ class Trace:
     facts: dict[str, Any]
     municipality: str | None = None  # as the profile names it
     input_hash: str = ""  # sha256 of the profile's canonical JSON, for the receipt
+    roles: dict[str, int] = field(default_factory=dict)  # household members by role
     decided_by: dict[str, str | None] = field(default_factory=dict)  # rule id, DEFAULT or None
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -61,7 +62,10 @@ def run(plan: Plan, profile: Profile, peildatum: dt.date) -> Trace:
     municipality = municipality_key(profile.municipality) if profile.municipality else None
     dated = plan.on(peildatum, municipality)
     facts = read_profile(plan, profile)
-    trace = Trace(plan, dated, facts, profile.municipality, input_hash(profile))
+    roles: dict[str, int] = {}
+    for member in profile.members:
+        roles[member.role.value] = roles.get(member.role.value, 0) + 1
+    trace = Trace(plan, dated, facts, profile.municipality, input_hash(profile), roles)
     ctx = Context(facts, dated.params, peildatum)
     try:
         for step in dated.steps:

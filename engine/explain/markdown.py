@@ -1,0 +1,95 @@
+"""The advice as Markdown, in Dutch or English: for case notes and e-mail."""
+
+from __future__ import annotations
+
+from engine.explain.format import day, money
+from engine.explain.text import HEAD, PERIOD
+from engine.model.advice import Advice, SchemeAdvice
+
+TITLE = {"nl": "Advies", "en": "Advice"}
+WORDS = {
+    "nl": {
+        "household": "Huishouden",
+        "adults": "volwassenen",
+        "children": "kinderen",
+        "others": "andere bewoners",
+        "who": "wie",
+        "glossary": "Afkortingen en begrippen",
+        "receipt": "Verantwoording",
+    },
+    "en": {
+        "household": "Household",
+        "adults": "adults",
+        "children": "children",
+        "others": "other residents",
+        "who": "who",
+        "glossary": "Abbreviations and terms",
+        "receipt": "Receipt",
+    },
+}
+
+
+def advice_markdown(advice: Advice) -> str:
+    lang = advice.receipt.language
+    head, words = HEAD[lang], WORDS[lang]
+    lines = [f"# {TITLE[lang]} — {day(advice.receipt.peildatum, lang)}", ""]
+    if advice.municipality:
+        lines.append(f"**{head['municipality']}:** {advice.municipality}  ")
+    if advice.household:
+        h = advice.household
+        lines.append(
+            f"**{words['household']}:** {h.adults} {words['adults']}, "
+            f"{h.children} {words['children']}, {h.other_residents} {words['others']}"
+        )
+    if advice.agenda:
+        lines += ["", f"## {head['agenda']}", ""]
+        for item in advice.agenda:
+            when = f"**{day(item.date, lang)}** — " if item.date else ""
+            lines.append(f"- {when}{item.text} ({words['who']}: {item.body})")
+    if advice.questions:
+        lines += ["", f"## {head['ask']}", ""]
+        lines += [f"- {q.text}" for q in advice.questions]
+    for scheme in advice.schemes:
+        lines += ["", *_scheme(scheme, lang, {q.fact: q.text for q in advice.questions})]
+    if advice.abbreviations:
+        lines += ["", f"## {words['glossary']}", ""]
+        lines += [f"- **{a.term}**: {a.meaning}" for a in advice.abbreviations]
+    r = advice.receipt
+    lines += [
+        "",
+        f"## {words['receipt']}",
+        "",
+        f"engine {r.engine_version}, {head['rules'].lower()} {r.plan_hash}, "
+        f"{len(r.rules)} rules, input {r.input_hash[:12]}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _scheme(scheme: SchemeAdvice, lang: str, asked: dict[str, str]) -> list[str]:
+    head = HEAD[lang]
+    status = scheme.status_text + (f" {scheme.refer_to}" if scheme.refer_to else "")
+    title = f"## {scheme.name}: {status}"
+    if scheme.amount is not None:
+        title += f", {money(scheme.amount, lang)} {PERIOD[lang][scheme.amount_period]}"
+    lines = [title]
+
+    def section(name: str, items: list[str]) -> None:
+        if items:
+            lines.extend(["", f"**{name}**", ""])
+            lines.extend(f"- {item}" for item in items)
+
+    section(
+        head["why_not"],
+        [
+            f"{c.text} ({c.citation.label})" + (f" {c.would_change}" if c.would_change else "")
+            for c in scheme.decisive_conditions
+        ],
+    )
+    section(head["duties"], [i.text for i in scheme.obligations])
+    section(head["steps"], [f"{i.text} ({i.body})" for i in scheme.next_steps])
+    section(head["dates"], [f"{day(d.date, lang)}: {d.text}" for d in scheme.deadlines])
+    section(head["judge"], [f"{d.label}: {d.weigh}" for d in scheme.discretion_points])
+    section(head["missing"], [asked.get(m, m) for m in scheme.missing_facts])
+    section(head["policy"], scheme.policy_gap_labels)
+    section(head["why"], [f"{r.text} ({r.citation.label})" for r in scheme.explanation])
+    return lines

@@ -1,0 +1,137 @@
+"""The advice as Markdown and as one printable HTML page, checked in a real headless browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from support import load_example
+
+import engine
+from engine.explain.html import advice_html
+from engine.explain.markdown import advice_markdown
+
+DAY = dt.date(2026, 1, 15)
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert found, "Chromium is needed for this test: apt-get install chromium (.ci/run does)"
+    return found
+
+
+def render_in_browser(html: str, tmp_path: Path) -> tuple[str, bytes]:
+    """The DOM after Chromium rendered the page, and a screenshot of it."""
+    page = tmp_path / "advies.html"
+    page.write_text(html, encoding="utf-8")
+    profile = ["--user-data-dir=" + str(tmp_path / "profile")]
+    dom = subprocess.run(
+        [chromium(), *CHROMIUM_FLAGS, *profile, "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    shot = tmp_path / "advies.png"
+    subprocess.run(
+        [
+            chromium(),
+            *CHROMIUM_FLAGS,
+            *profile,
+            "--window-size=1000,1400",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    return dom, shot.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("lang", "facts"),
+    [
+        (
+            "nl",
+            [
+                "Algemene bijstand",
+                "€ 751,07 per maand",
+                "Eerst te doen",
+                "Afkortingen en begrippen",
+                "Peildatum: 15 januari 2026",
+                "1 volwassenen, 0 kinderen, 1 andere bewoners",
+                "Uitvoeringsinstituut Werknemersverzekeringen",
+            ],
+        ),
+        (
+            "en",
+            [
+                "General social assistance",
+                "€751.07 a month",
+                "To do first",
+                "Abbreviations and terms",
+                "Reference date: 15 January 2026",
+                "Employee Insurance Agency",
+            ],
+        ),
+    ],
+)
+def test_the_page_renders_in_chromium_with_the_key_facts(
+    lang: str, facts: list[str], tmp_path: Path
+) -> None:
+    advice = engine.advise(load_example(), DAY, lang=lang)
+    dom, png = render_in_browser(advice_html(advice), tmp_path)
+    for fact in facts:
+        assert fact in dom, fact
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000  # a real, non-empty picture
+    for scheme in advice.schemes:  # every scheme has its own section
+        assert f'id="scheme-{scheme.scheme}"' in dom
+
+
+def test_texts_are_escaped_never_markup(tmp_path: Path) -> None:
+    profile = load_example()
+    profile["municipality"] = "<script>document.title='x'</script>"
+    html = advice_html(engine.advise(profile, DAY))
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_the_page_lists_only_abbreviations_it_uses() -> None:
+    advice = engine.advise(load_example(), DAY)
+    terms = [a.term for a in advice.abbreviations]
+    assert "UWV" in terms  # the work duty tells you to register with the UWV
+    assert "AIO" not in terms  # no one here is at the AOW age
+    assert terms == sorted(terms, key=str.lower)
+
+
+def test_missing_facts_are_shown_as_questions_and_gaps_in_words() -> None:
+    profile = load_example()
+    profile["municipality"] = "Utrecht"
+    advice = engine.advise(profile, DAY)
+    markdown = advice_markdown(advice)
+    gap_scheme = next(s for s in advice.schemes if s.policy_gaps)
+    assert gap_scheme.policy_gap_labels[0] in markdown
+    assert gap_scheme.policy_gaps[0] not in markdown.replace(gap_scheme.policy_gap_labels[0], "")
+
+
+def test_markdown_has_every_scheme_and_the_receipt() -> None:
+    advice = engine.advise(load_example(), DAY, lang="en")
+    markdown = advice_markdown(advice)
+    assert markdown.startswith("# Advice — 15 January 2026")
+    for scheme in advice.schemes:
+        assert f"## {scheme.name}:" in markdown
+    assert advice.receipt.plan_hash in markdown
