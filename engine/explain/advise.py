@@ -62,28 +62,28 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     )
 
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-
-
 def _abbreviations(plan: Plan, schemes: list[SchemeAdvice], lang: str) -> list[Abbreviation]:
-    """The glossary terms that occur in this advice's texts, in alphabetical order."""
+    """The glossary terms that occur in this advice's texts, in alphabetical order.
+
+    An abbreviation (with a capital) must match exactly; a term in lower case in any case.
+    """
     glossary: dict[str, Any] = {}
     for scheme in plan.schemes.values():
         glossary.update(scheme.glossary)
-    words: set[str] = set()
+    texts: list[str] = []
     for scheme in schemes:
-        texts = [scheme.name, scheme.body, scheme.refer_to or ""]
+        texts += [scheme.name, scheme.body, scheme.refer_to or ""]
         texts += [r.text for r in scheme.explanation] + [c.text for c in scheme.decisive_conditions]
         texts += [i.text for i in scheme.obligations + scheme.next_steps]
         texts += [d.text for d in scheme.deadlines] + [d.weigh for d in scheme.discretion_points]
         texts += [r.citation.label for r in scheme.explanation]
-        for text in texts:
-            words.update(_WORD.findall(text))
-    return [
-        Abbreviation(term=term, meaning=getattr(glossary[term], lang))
-        for term in sorted(glossary, key=str.lower)
-        if term in words
-    ]
+    text = "\n".join(texts)
+    used = []
+    for term in sorted(glossary, key=str.lower):
+        flags = 0 if any(c.isupper() for c in term) else re.IGNORECASE
+        if re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text, flags):
+            used.append(Abbreviation(term=term, meaning=getattr(glossary[term], lang)))
+    return used
 
 
 def _receipt(trace: Trace, lang: str) -> Receipt:
