@@ -102,6 +102,40 @@ def test_the_page_renders_in_chromium_with_the_key_facts(
         assert f'id="scheme-{scheme.scheme}"' in dom
 
 
+def test_the_printed_page_shows_the_key_facts(tmp_path: Path) -> None:
+    """Printed to PDF by Chromium: what is on paper is what a person sees (not the folded 'why')."""
+    from pypdf import PdfReader
+
+    advice = engine.advise(load_example(), DAY)
+    page = tmp_path / "advies.html"
+    page.write_text(advice_html(advice), encoding="utf-8")
+    pdf = tmp_path / "advies.pdf"
+    subprocess.run(
+        [
+            chromium(),
+            *CHROMIUM_FLAGS,
+            "--user-data-dir=" + str(tmp_path / "profile"),
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    printed = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
+    flat = "".join(printed.split())
+    for fact in [
+        "Algemenebijstand:recht",
+        "€751,07permaand",
+        "Eersttedoen",
+        "Vraageerst",
+        "Afkortingenenbegrippen",
+    ]:
+        assert fact in flat, fact
+    assert "Uwbijstandis€751,07permaand" not in flat  # the explanation stays folded on paper
+
+
 def test_texts_are_escaped_never_markup(tmp_path: Path) -> None:
     profile = load_example()
     profile["municipality"] = "<script>document.title='x'</script>"
