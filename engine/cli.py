@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from engine.api import ENGINE_VERSION, advise, check_rules, load_plan
+from engine.compile.plan import Plan
 from engine.errors import EngineError
 from engine.explain.text import advice_text
 from engine.model.advice import Advice
@@ -60,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rules", type=Path, default=None)
     p.add_argument(
         "-k", dest="filter", default=None, help="only scenarios whose name contains this"
+    )
+    p.add_argument("--junit", type=Path, default=None, help="also write the results as JUnit XML")
+    p.add_argument("--coverage", action="store_true", help="list the rules no scenario exercises")
+    p.add_argument(
+        "--mutate",
+        action="store_true",
+        help="report changes to figures and thresholds that no scenario notices",
     )
 
     p = commands.add_parser(
@@ -147,23 +155,55 @@ def cmd_test(args: argparse.Namespace) -> int:
     from engine.scenarios.suite import find_files, load_file, run_scenario
 
     plan = load_plan(args.rules)
-    passed = failed = 0
-    for path in find_files(args.paths):
-        for scenario in load_file(path):
-            if args.filter and args.filter not in scenario.name:
-                continue
-            outcome = run_scenario(plan, scenario)
-            if outcome.passed:
-                passed += 1
-                continue
-            failed += 1
-            print(f"FAIL {scenario.location}: {scenario.name}")
-            if outcome.error:
-                print(f"  error: {outcome.error}")
-            for failure in outcome.failures:
-                print(f"  {failure}")
-    print(f"{passed} passed, {failed} failed")
+    scenarios = [
+        scenario
+        for path in find_files(args.paths)
+        for scenario in load_file(path)
+        if not args.filter or args.filter in scenario.name
+    ]
+    outcomes = [run_scenario(plan, scenario) for scenario in scenarios]
+    for outcome in outcomes:
+        if outcome.passed:
+            continue
+        print(f"FAIL {outcome.scenario.location}: {outcome.scenario.name}")
+        if outcome.error:
+            print(f"  error: {outcome.error}")
+        for failure in outcome.failures:
+            print(f"  {failure}")
+    failed = sum(1 for o in outcomes if not o.passed)
+    if args.junit is not None:
+        from engine.scenarios.junit import write_junit
+
+        write_junit(outcomes, args.junit)
+    if args.coverage:
+        _print_coverage(plan, outcomes)
+    if args.mutate:
+        _print_mutants(plan, scenarios)
+    print(f"{len(outcomes) - failed} passed, {failed} failed")
     return EXIT_FINDINGS if failed else 0
+
+
+def _print_coverage(plan: Plan, outcomes: list) -> None:
+    applied = set().union(*(o.applied_rules for o in outcomes)) if outcomes else set()
+    rule_ids = sorted({rule.id for rule in plan.rules})
+    missed = [r for r in rule_ids if r not in applied]
+    print(
+        f"rule coverage: {len(rule_ids) - len(missed)} of {len(rule_ids)} rules decided a fact in some scenario"
+    )
+    for rule_id in missed:
+        print(f"  never applied: {rule_id} ({plan.rules_by_id[rule_id][0].location})")
+
+
+def _print_mutants(plan: Plan, scenarios: list) -> None:
+    from engine.scenarios.mutate import mutate
+
+    mutants = mutate(plan, scenarios)
+    survivors = [m for m in mutants if not m.killed]
+    print(
+        f"mutation check: {len(mutants)} mutants, {len(mutants) - len(survivors)} noticed, {len(survivors)} not"
+    )
+    for m in survivors:
+        print(f"  not noticed: {m.kind} {m.target}: {m.change}")
 
 
 INTAKE_TEXT = {

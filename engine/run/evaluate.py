@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine.compile.plan import Candidate, DatedPlan, Plan, Step
@@ -58,9 +59,15 @@ def read_profile(plan: Plan, profile: Profile) -> dict[str, Any]:
     return {name: read(roots) for name, read in plan.readers}
 
 
-def run(plan: Plan, profile: Profile, peildatum: dt.date) -> Trace:
+def run(
+    plan: Plan, profile: Profile, peildatum: dt.date, what_if: Mapping[str, Any] | None = None
+) -> Trace:
+    """Derive every fact. `what_if` replaces parameter values for this run only (reforms,
+    mutation tests); the receipt then shows the values used."""
     municipality = municipality_key(profile.municipality) if profile.municipality else None
     dated = plan.on(peildatum, municipality)
+    if what_if:
+        dated = replace(dated, params={**dated.params, **what_if})
     facts = read_profile(plan, profile)
     roles: dict[str, int] = {}
     for member in profile.members:

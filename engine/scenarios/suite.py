@@ -11,7 +11,8 @@ A scenario file:
         peildatum: 2026-01-15
         profile: alleenstaande      # a base profile by name, or a profile written out here
         with:                       # changes to the base, by path
-          members[0].birth_date: 1996-01-01
+          members[0].birth_date: 1996-01-01          # members[+] appends; members[N] with N the
+                                                     # current length appends as well
           assets.bank_and_cash: 9000
         expect:
           algemene_bijstand:
@@ -48,7 +49,7 @@ from engine.explain.advise import build_advice
 from engine.load.yaml_source import YamlError, read_yaml_file
 from engine.model.advice import SchemeAdvice
 from engine.model.profile import profile_from_dict
-from engine.run.evaluate import run
+from engine.run.evaluate import DEFAULT, run
 from engine.values import Unknown
 
 LIST_CHECKS = ("missing_facts", "policy_gaps", "obligations", "next_steps", "discretion_points")
@@ -87,6 +88,7 @@ class Outcome:
     scenario: Scenario
     failures: list[str] = field(default_factory=list)
     error: str | None = None
+    applied_rules: frozenset[str] = frozenset()  # every rule that decided a fact
 
     @property
     def passed(self) -> bool:
@@ -193,6 +195,9 @@ def _set_path(document: Any, path_text: str, value: Any, where: str) -> None:
                 node.append(value)
                 return
             i = int(position)
+            if i == len(node) and last:
+                node.append(value)  # the next free position appends, for a second new member
+                return
             if i >= len(node):
                 raise ScenarioError(f"{where}: '{path_text}' has no item {i}")
             if last:
@@ -201,15 +206,18 @@ def _set_path(document: Any, path_text: str, value: Any, where: str) -> None:
             node = node[i]
 
 
-def run_scenario(plan: Plan, scenario: Scenario) -> Outcome:
+def run_scenario(plan: Plan, scenario: Scenario, what_if: dict[str, Any] | None = None) -> Outcome:
     outcome = Outcome(scenario)
     try:
         profile = profile_from_dict(scenario.profile)
-        trace = run(plan, profile, scenario.peildatum)
+        trace = run(plan, profile, scenario.peildatum, what_if)
         advice = build_advice(trace, "nl")
     except EngineError as exc:
         outcome.error = str(exc)
         return outcome
+    outcome.applied_rules = frozenset(
+        r for r in trace.decided_by.values() if r is not None and r != DEFAULT
+    )
     if scenario.agenda_starts_with:
         actual = [item.fact for item in advice.agenda[: len(scenario.agenda_starts_with)]]
         if actual != list(scenario.agenda_starts_with):
