@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from engine.compile.plan import Plan
 from engine.errors import RulesError
 from engine.explain.advise import build_advice
 from engine.load.loader import load
+from engine.load.reform import apply_reform
 from engine.model.advice import Advice
 from engine.model.profile import Profile, profile_from_dict
 from engine.run.evaluate import Trace, run
@@ -23,17 +25,20 @@ _plans: dict[tuple[str, str], Plan] = {}
 _plans_lock = threading.Lock()
 
 
-def check_rules(root: Path | str | None = None) -> CheckedBook:
-    """Load and check a rule base; the result lists every problem found."""
-    return check_book(load(Path(root) if root is not None else bundled_root()))
+def check_rules(root: Path | str | None = None, reforms: Sequence[Path | str] = ()) -> CheckedBook:
+    """Load a rule base, apply reforms in order, and check it; lists every problem found."""
+    book = load(Path(root) if root is not None else bundled_root())
+    for reform in reforms:
+        apply_reform(book, Path(reform))
+    return check_book(book)
 
 
-def load_plan(root: Path | str | None = None) -> Plan:
-    """Load, check and compile a rule base (the bundled one by default).
+def load_plan(root: Path | str | None = None, reforms: Sequence[Path | str] = ()) -> Plan:
+    """Load, check and compile a rule base (the bundled one by default), with reforms.
 
     Plans are cached by the content hash of their files, so a changed file gives a new plan.
     """
-    checked = check_rules(root)
+    checked = check_rules(root, reforms)
     if checked.errors:
         raise RulesError(checked.problems)
     plan = Plan(checked, ENGINE_VERSION)

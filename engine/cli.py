@@ -16,6 +16,7 @@ from pathlib import Path
 
 from engine.api import ENGINE_VERSION, advise, check_rules, load_plan
 from engine.compile.plan import Plan
+from engine.diff import DiffError
 from engine.errors import EngineError
 from engine.explain.text import advice_text
 from engine.model.advice import Advice
@@ -87,6 +88,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("advice", type=Path, help="an advice written with --format json")
     p.add_argument("profile", type=Path)
     p.add_argument("--rules", type=Path, default=None)
+
+    p = commands.add_parser(
+        "diff", help="impact of a change: two rule bases over the same households"
+    )
+    p.add_argument(
+        "--base", required=True, help="bundled, a rule base folder, a reform file, or git:REV"
+    )
+    p.add_argument("--candidate", required=True, help="the same kinds as --base")
+    p.add_argument("paths", type=Path, nargs="*", default=[], help="scenario files or folders")
+    p.add_argument("--population", type=int, default=0, help="also N synthetic households")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--on", type=_date, default=dt.date(2026, 1, 15), help="peildatum of the population"
+    )
+    p.add_argument("--fail-on-change", action="store_true", help="exit 1 if any outcome changes")
 
     p = commands.add_parser("schema", help="print a JSON Schema")
     p.add_argument("what", choices=("profile", "advice"))
@@ -295,6 +311,50 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from engine.diff import Case, compare, resolve
+    from engine.explain.format import money
+    from engine.population import generate
+    from engine.scenarios.suite import find_files, load_file
+
+    base, candidate = resolve(args.base), resolve(args.candidate)
+    cases = [
+        Case(f"{s.file.name}: {s.name}", s.profile, s.peildatum)
+        for path in find_files(args.paths)
+        for s in load_file(path)
+    ]
+    population = generate(args.population, args.seed, args.on) if args.population else []
+    cases += [Case(f"synthetic #{i + 1}", p, args.on) for i, p in enumerate(population)]
+    if not cases:
+        raise DiffError("give scenario paths, --population N, or both")
+    impact = compare(base, candidate, cases)
+    print(
+        f"base {base.hash} -> candidate {candidate.hash}: {impact.households} households "
+        f"({impact.households - len(population)} scenarios, {len(population)} synthetic)"
+    )
+    print(f"households with any change: {sum(impact.by_municipality.values())}")
+    for scheme_id, scheme in sorted(impact.by_scheme.items()):
+        if not (scheme.status_changes or scheme.gain or scheme.loss):
+            continue
+        moves = ", ".join(f"{a} -> {b}: {n}" for (a, b), n in sorted(scheme.status_changes.items()))
+        print(
+            f"  {scheme_id}: {moves or 'no status changes'}; amount up for {scheme.gain}, "
+            f"down for {scheme.loss}; monthly total {money(scheme.monthly_change, 'nl')}"
+        )
+    for municipality, n in sorted(impact.by_municipality.items()):
+        print(f"  municipality {municipality}: {n} households changed")
+    for rule_id, n in sorted(impact.rules_changed.items()):
+        print(f"  rule decides differently: {rule_id} ({n} households)")
+    for name, _, scheme_id, was, now in impact.changed[:DIFF_SHOWN]:
+        print(f"  {name} | {scheme_id}: {was[0]} {was[1] or ''} -> {now[0]} {now[1] or ''}")
+    if len(impact.changed) > DIFF_SHOWN:
+        print(f"  ... and {len(impact.changed) - DIFF_SHOWN} more changes")
+    return EXIT_FINDINGS if args.fail_on_change and impact.changed else 0
+
+
+DIFF_SHOWN = 25
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from engine.model.advice import Advice
 
@@ -309,6 +369,7 @@ COMMANDS = {
     "test": cmd_test,
     "intake": cmd_intake,
     "replay": cmd_replay,
+    "diff": cmd_diff,
     "schema": cmd_schema,
 }
 

@@ -273,6 +273,11 @@ def _load_rules_file(book: RuleBook, path: Path) -> None:
     if read is None:
         return
     document, spec, name = read
+    _load_rules_spec(book, document, spec, name)
+
+
+def _load_rules_spec(book: RuleBook, document: Any, spec: RulesFile, name: str) -> None:
+    """Add the facts and rules of one rules file (or of a reform's rules section)."""
     for fact_name, fact in spec.facts.items():
         location = Location(name, _line(document, "facts", fact_name))
         if fact_name in book.derived:

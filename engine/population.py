@@ -1,4 +1,10 @@
-"""A seeded generator of complete, varied bijstand profiles for benchmarks (synthetic data)."""
+"""A seeded generator of synthetic households (for benchmarks and impact runs).
+
+SYNTHETIC: every household is made up. The marginals (ages, household shapes, incomes,
+assets) are illustrative, not calibrated to any statistics; a calibrated generator from
+documented marginals is still to come (issue #5). Use it to see which kinds of households a
+change touches, not how many people in a real municipality.
+"""
 
 from __future__ import annotations
 
