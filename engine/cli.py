@@ -104,6 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--fail-on-change", action="store_true", help="exit 1 if any outcome changes")
 
+    p = commands.add_parser(
+        "municipalities", help="one population under each municipality's policy"
+    )
+    p.add_argument("--population", type=int, default=500, help="N synthetic households")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--on", type=_date, default=dt.date(2026, 1, 15))
+    p.add_argument(
+        "--adopt", default=None, help="show who gains or loses if all adopted this policy"
+    )
+
     p = commands.add_parser("schema", help="print a JSON Schema")
     p.add_argument("what", choices=("profile", "advice"))
     return parser
@@ -355,6 +365,41 @@ def cmd_diff(args: argparse.Namespace) -> int:
 DIFF_SHOWN = 25
 
 
+def cmd_municipalities(args: argparse.Namespace) -> int:
+    from engine.diff import Case, adopt_policy, by_municipality
+    from engine.population import generate
+
+    plan = load_plan()
+    names = sorted(m.spec.name for m in plan.municipalities.values())
+    households = generate(args.population, args.seed, args.on)
+    cases = [Case(f"synthetic #{i + 1}", p, args.on) for i, p in enumerate(households)]
+    print(f"{len(cases)} synthetic households placed in each municipality with a policy file:")
+    table = by_municipality(plan, cases, names)
+    schemes = sorted({s for row in table.values() for s in row})
+    for scheme_id in schemes:
+        cells = ", ".join(
+            f"{name} {row[scheme_id]['eligible']}/{row[scheme_id]['undetermined']}"
+            for name, row in table.items()
+        )
+        print(f"  {scheme_id} (eligible/undetermined): {cells}")
+    if args.adopt:
+        if args.adopt not in names:
+            raise DiffError(f"no policy file for '{args.adopt}' (known: {', '.join(names)})")
+        print(f"if every municipality adopted the policy of {args.adopt}:")
+        for name in names:
+            placed = [Case(c.name, {**c.profile, "municipality": name}, c.peildatum) for c in cases]
+            impact = adopt_policy(plan, placed, args.adopt)
+            moves = [
+                f"{scheme_id}: {s.gain} gain, {s.loss} lose"
+                + (f", {s.settled} newly decided" if s.settled else "")
+                + (f", {s.open} not comparable (local figure unset)" if s.open else "")
+                for scheme_id, s in sorted(impact.by_scheme.items())
+                if s.gain or s.loss or s.open or s.settled
+            ]
+            print(f"  {name}: {'; '.join(moves) or 'no change'}")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from engine.model.advice import Advice
 
@@ -370,6 +415,7 @@ COMMANDS = {
     "intake": cmd_intake,
     "replay": cmd_replay,
     "diff": cmd_diff,
+    "municipalities": cmd_municipalities,
     "schema": cmd_schema,
 }
 

@@ -38,8 +38,10 @@ class Case:
 class SchemeImpact:
     households: int = 0
     status_changes: Counter = field(default_factory=Counter)  # (before, after) -> households
-    gain: int = 0  # households with a higher monthly amount
+    gain: int = 0  # households better off (a right gained, or a higher amount)
     loss: int = 0
+    open: int = 0  # not comparable: undetermined after, or resting on an unset local figure
+    settled: int = 0  # undetermined before, decided after
     monthly_change: Decimal = Decimal(0)  # the sum of monthly amount changes
 
 
@@ -80,32 +82,90 @@ def _checkout(revision: str) -> Path:
 
 
 def compare(base: Plan, candidate: Plan, cases: list[Case]) -> Impact:
+    """The same households under two rule bases."""
     impact = Impact(len(cases), [], {}, Counter(), Counter())
     for case in cases:
         before = advise(case.profile, case.peildatum, base)
         after = advise(case.profile, case.peildatum, candidate)
-        municipality = case.profile.get("municipality") or "-"
-        changed_here = False
-        for old, new in zip(before.schemes, after.schemes, strict=True):
-            scheme = impact.by_scheme.setdefault(old.scheme, SchemeImpact())
-            scheme.households += 1
-            was, now = (old.status, old.amount), (new.status, new.amount)
-            if was == now:
-                continue
-            changed_here = True
-            impact.changed.append((case.name, municipality, old.scheme, was, now))
-            if old.status != new.status:
-                scheme.status_changes[(old.status, new.status)] += 1
-            delta = _monthly(new) - _monthly(old)
-            scheme.monthly_change += delta
-            scheme.gain += delta > 0
-            scheme.loss += delta < 0
-        if changed_here:
-            impact.by_municipality[municipality] += 1
-        differing = set(before.receipt.rules.items()) ^ set(after.receipt.rules.items())
-        for rule_id in {rule_id for rule_id, _ in differing}:
-            impact.rules_changed[rule_id] += 1
+        _record(impact, case, before, after)
     return impact
+
+
+def adopt_policy(plan: Plan, cases: list[Case], policy: str) -> Impact:
+    """The same households as if their municipality adopted another municipality's policy."""
+    impact = Impact(len(cases), [], {}, Counter(), Counter())
+    for case in cases:
+        adopted = {**case.profile, "municipality": policy}
+        before = advise(case.profile, case.peildatum, plan)
+        after = advise(adopted, case.peildatum, plan)
+        _record(impact, case, before, after)
+    return impact
+
+
+def by_municipality(
+    plan: Plan, cases: list[Case], municipalities: list[str]
+) -> dict[str, dict[str, Counter]]:
+    """The same households placed in each municipality: statuses per scheme."""
+    table: dict[str, dict[str, Counter]] = {}
+    for name in municipalities:
+        schemes: dict[str, Counter] = {}
+        for case in cases:
+            advice = advise({**case.profile, "municipality": name}, case.peildatum, plan)
+            for scheme in advice.schemes:
+                schemes.setdefault(scheme.scheme, Counter())[scheme.status] += 1
+        table[name] = schemes
+    return table
+
+
+def _record(impact: Impact, case: Case, before: Any, after: Any) -> None:
+    municipality = case.profile.get("municipality") or "-"
+    changed_here = False
+    for old, new in zip(before.schemes, after.schemes, strict=True):
+        scheme = impact.by_scheme.setdefault(old.scheme, SchemeImpact())
+        scheme.households += 1
+        was, now = (old.status, old.amount), (new.status, new.amount)
+        if was == now and _amounts(old) == _amounts(new):
+            continue
+        changed_here = True
+        impact.changed.append((case.name, municipality, old.scheme, was, now))
+        if old.status != new.status:
+            scheme.status_changes[(old.status, new.status)] += 1
+        if old.status == "undetermined" and new.status != "undetermined":
+            scheme.settled += 1
+            continue
+        if new.status == "undetermined" or old.policy_gaps or new.policy_gaps:
+            scheme.open += 1  # an unset figure is not zero: neither better nor worse
+            continue
+        delta = _monthly(new) - _monthly(old)
+        scheme.monthly_change += delta
+        scheme.gain += delta > 0 or (delta == 0 and _better(old, new))
+        scheme.loss += delta < 0 or (delta == 0 and _better(new, old))
+    if changed_here:
+        impact.by_municipality[municipality] += 1
+    differing = set(before.receipt.rules.items()) ^ set(after.receipt.rules.items())
+    for rule_id in {rule_id for rule_id, _ in differing}:
+        impact.rules_changed[rule_id] += 1
+
+
+def _amounts(scheme: Any) -> dict[str, Decimal]:
+    return {a.fact: a.value for a in scheme.amounts}
+
+
+RANK = {"not_eligible": 0, "refer": 1, "eligible": 2}
+
+
+def _better(old: Any, new: Any) -> bool:
+    """Better off without a monthly difference: a right gained, or a yearly/one-off amount up."""
+    if RANK[new.status] != RANK[old.status]:
+        return RANK[new.status] > RANK[old.status]
+    if new.status != "eligible":
+        return False
+    return _payments(new) > _payments(old)
+
+
+def _payments(scheme: Any) -> Decimal:
+    """Yearly and one-off amounts paid (IIT, meedoen, bijzondere bijstand, kwijtschelding)."""
+    return sum((a.value for a in scheme.amounts if a.period != "month"), Decimal(0))
 
 
 def _monthly(scheme: Any) -> Decimal:

@@ -111,6 +111,29 @@ def generate(
                     "debts": str(rng.randint(0, 5_000)),
                     "owns_home": False,
                 },
+                "minima": {
+                    "low_income_since": (
+                        today - dt.timedelta(days=rng.randint(0, 3_000))
+                    ).isoformat(),
+                    "prospect_of_income_improvement": rng.random() < 0.2,
+                    "iit_granted_in_last_12_months": rng.random() < 0.3,
+                    "special_costs": [],
+                    "municipal_tax_assessment": str(rng.choice([0, 150, 320, 480])),
+                    "housing_costs_monthly": str(rng.randint(450, 1100)),
+                    "car_value": "0",
+                    "car_indispensable": False,
+                    "household_goods_value": str(rng.randint(0, 3_000)),
+                },
+                "debts": {
+                    "problematic_debts": rng.random() < 0.15,
+                    "creditor_signal_received": False,
+                    "eviction_threat": False,
+                    "utility_cutoff_threat": False,
+                    "health_insurance_termination_threat": False,
+                    "earlier_debt_help": False,
+                    "fraud_conviction": False,
+                    "in_wsnp": False,
+                },
             }
         )
         del n

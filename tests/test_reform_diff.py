@@ -84,3 +84,64 @@ def test_fail_on_change_gates_a_rule_edit() -> None:
     )
     assert same.returncode == 0, same.stderr
     assert "households with any change: 0" in same.stdout
+
+
+IIT = ROOT / "scenarios" / "individuele_inkomenstoeslag" / "iit.yaml"
+
+
+def kerkrade_case() -> Case:
+    scenario = next(s for s in load_file(IIT) if s.name.startswith("Kerkrade: inkomen op 100%"))
+    return Case(scenario.name, scenario.profile, scenario.peildatum)
+
+
+def test_adopting_ones_own_policy_changes_nothing() -> None:
+    from engine.diff import adopt_policy
+
+    impact = adopt_policy(resolve("bundled"), [kerkrade_case()], "Kerkrade")
+    assert impact.changed == []
+
+
+def test_an_unset_local_figure_is_not_counted_as_zero() -> None:
+    from engine.diff import adopt_policy
+
+    # Kerkrade's IIT amount is unset; Alphen aan den Rijn's is € 601 (2026). That is not a gain
+    # of € 601: the comparison rests on a figure Kerkrade has not published.
+    impact = adopt_policy(resolve("bundled"), [kerkrade_case()], "Alphen aan den Rijn")
+    iit = impact.by_scheme["individuele_inkomenstoeslag"]
+    assert (iit.gain, iit.loss, iit.open) == (0, 0, 1)
+
+
+def test_one_population_is_placed_in_every_municipality() -> None:
+    from engine.diff import by_municipality
+
+    plan = resolve("bundled")
+    names = sorted(m.spec.name for m in plan.municipalities.values())
+    table = by_municipality(plan, [kerkrade_case()], names)
+    assert set(table) == set(names)
+    for row in table.values():
+        assert set(row) == set(plan.schemes)
+        assert all(sum(counts.values()) == 1 for counts in row.values())
+    assert table["Kerkrade"]["individuele_inkomenstoeslag"]["eligible"] == 1
+    assert table["Westland"]["individuele_inkomenstoeslag"]["undetermined"] == 1  # no figures set
+
+
+def test_the_municipalities_command() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "engine",
+            "municipalities",
+            "--population",
+            "8",
+            "--adopt",
+            "Zevenaar",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "8 synthetic households placed in each municipality" in result.stdout
+    assert "if every municipality adopted the policy of Zevenaar:" in result.stdout
