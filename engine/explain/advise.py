@@ -120,42 +120,22 @@ def _agenda(schemes: list[SchemeAdvice], peildatum: dt.date) -> list[AgendaItem]
     A date before the peildatum has passed: it stays in its scheme's deadlines, not here.
     """
     items: list[AgendaItem] = []
+
+    def add(
+        scheme: SchemeAdvice, kind: str, fact: str, text: str, body: str, date: Any = None
+    ) -> None:
+        items.append(
+            AgendaItem(date=date, scheme=scheme.scheme, kind=kind, fact=fact, text=text, body=body)
+        )
+
     for scheme in schemes:
         for d in scheme.deadlines:
-            if d.date < peildatum:
-                continue
-            items.append(
-                AgendaItem(
-                    date=d.date,
-                    scheme=scheme.scheme,
-                    kind="deadline",
-                    fact=d.fact,
-                    text=d.text,
-                    body=d.body,
-                )
-            )
+            if d.date >= peildatum:
+                add(scheme, "deadline", d.fact, d.text, d.body, d.date)
         if scheme.status == "refer" and scheme.refer_to:
-            items.append(
-                AgendaItem(
-                    date=None,
-                    scheme=scheme.scheme,
-                    kind="referral",
-                    fact=scheme.scheme,
-                    text=scheme.name,
-                    body=scheme.refer_to,
-                )
-            )
+            add(scheme, "referral", scheme.scheme, scheme.name, scheme.refer_to)
         for step in scheme.next_steps:
-            items.append(
-                AgendaItem(
-                    date=None,
-                    scheme=scheme.scheme,
-                    kind="next_step",
-                    fact=step.fact,
-                    text=step.text,
-                    body=step.body,
-                )
-            )
+            add(scheme, "next_step", step.fact, step.text, step.body)
     dated = sorted(
         (i for i in items if i.date is not None), key=lambda i: (i.date, i.scheme, i.fact)
     )

@@ -200,6 +200,17 @@ def _load_scheme_file(book: RuleBook, path: Path) -> None:
         book.parameters[param_name] = LoadedParameter(location, param_name, scheme.id, param)
 
 
+def _declare(book: RuleBook, table: dict[str, LoadedFact], fact: LoadedFact, kind: str) -> None:
+    """Declare a fact once; a second declaration is a problem that names the first."""
+    if fact.name in table:
+        book.problem(
+            fact.location,
+            f"{kind} '{fact.name}' is declared twice (also at {table[fact.name].location})",
+        )
+        return
+    table[fact.name] = fact
+
+
 def _add_sources(book: RuleBook, document: Any, name: str, sources: dict[str, Source]) -> None:
     """Sources are shared by id across files; one id must mean one source."""
     for source_id, source in sources.items():
@@ -232,13 +243,7 @@ def _load_facts_file(book: RuleBook, path: Path) -> None:
     document, spec, name = read
     for fact_name, fact in spec.inputs.items():
         location = Location(name, _line(document, "inputs", fact_name))
-        if fact_name in book.inputs:
-            book.problem(
-                location,
-                f"input fact '{fact_name}' is declared twice (also at {book.inputs[fact_name].location})",
-            )
-            continue
-        book.inputs[fact_name] = LoadedFact(location, fact_name, None, fact)
+        _declare(book, book.inputs, LoadedFact(location, fact_name, None, fact), "input fact")
     for record_name, fields in spec.records.items():
         if record_name in book.records:
             book.problem(
@@ -280,13 +285,7 @@ def _load_rules_spec(book: RuleBook, document: Any, spec: RulesFile, name: str) 
     """Add the facts and rules of one rules file (or of a reform's rules section)."""
     for fact_name, fact in spec.facts.items():
         location = Location(name, _line(document, "facts", fact_name))
-        if fact_name in book.derived:
-            book.problem(
-                location,
-                f"fact '{fact_name}' is declared twice (also at {book.derived[fact_name].location})",
-            )
-            continue
-        book.derived[fact_name] = LoadedFact(location, fact_name, spec.scheme, fact)
+        _declare(book, book.derived, LoadedFact(location, fact_name, spec.scheme, fact), "fact")
     for index, rule in enumerate(spec.rules):
         citation = rule.citation
         if spec.law is not None and citation.law is None:
