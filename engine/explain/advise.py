@@ -53,7 +53,7 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
         schemes=schemes,
         agenda=_agenda(schemes, trace.peildatum),
         questions=rank_questions(plan, schemes, lang),
-        abbreviations=_abbreviations(plan, schemes, lang),
+        abbreviations=_abbreviations(trace, schemes, lang),
         household=Household(
             adults=trace.roles.get("applicant", 0) + trace.roles.get("partner", 0),
             children=trace.roles.get("child", 0),
@@ -62,28 +62,72 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     )
 
 
-def _abbreviations(plan: Plan, schemes: list[SchemeAdvice], lang: str) -> list[Abbreviation]:
-    """The glossary terms that occur in this advice's texts, in alphabetical order.
+_WORDS = re.compile(r"\w+")
 
-    An abbreviation (with a capital) must match exactly; a term in lower case in any case.
+
+@lru_cache(maxsize=16)
+def _glossary(plan: Plan) -> tuple[tuple[str, str, bool, bool, Any], ...]:
+    """Per glossary term: the term, its words as matched, exact or any case, one word or more.
+
+    An abbreviation (with a capital) matches exactly; a term in lower case in any case.
     """
     glossary: dict[str, Any] = {}
     for scheme in plan.schemes.values():
         glossary.update(scheme.glossary)
+    entries = []
+    for term in sorted(glossary, key=str.lower):
+        exact = any(c.isupper() for c in term)
+        words = _WORDS.findall(term if exact else term.lower())
+        entries.append((term, " ".join(words), exact, len(words) == 1, glossary[term]))
+    return tuple(entries)
+
+
+@lru_cache(maxsize=8192)
+def _terms_in(plan: Plan, text: str) -> frozenset[str]:
+    """The glossary terms in one template or fixed text (a bounded set: cached)."""
+    tokens = _WORDS.findall(text)
+    lower = [t.lower() for t in tokens]
+    exact_words, lower_words = set(tokens), set(lower)
+    exact_text, lower_text = f" {' '.join(tokens)} ", f" {' '.join(lower)} "
+    found = set()
+    for term, words, exact, single, _ in _glossary(plan):
+        if single:
+            hit = words in (exact_words if exact else lower_words)
+        else:  # several words in a row
+            hit = f" {words} " in (exact_text if exact else lower_text)
+        if hit:
+            found.add(term)
+    return frozenset(found)
+
+
+def _label_of(plan: Plan, name: str, lang: str) -> str:
+    spec = plan.fact_spec(name) or (plan.parameters[name].spec if name in plan.parameters else None)
+    return getattr(spec.label, lang) if spec else ""
+
+
+def _abbreviations(trace: Trace, schemes: list[SchemeAdvice], lang: str) -> list[Abbreviation]:
+    """The glossary terms this advice uses, in alphabetical order.
+
+    Terms come from the texts' templates (rule texts, names, labels), never from the values
+    filled in, so each template is searched once.
+    """
+    plan = trace.plan
     texts: list[str] = []
+    for rule_id in {r for r in trace.decided_by.values() if r not in (None, DEFAULT)}:
+        texts.append(getattr(trace.dated.rules[rule_id].text, lang))
     for scheme in schemes:
         texts += [scheme.name, scheme.body, scheme.refer_to or ""]
-        texts += [r.text for r in scheme.explanation] + [c.text for c in scheme.decisive_conditions]
-        texts += [i.text for i in scheme.obligations + scheme.next_steps]
-        texts += [d.text for d in scheme.deadlines] + [d.weigh for d in scheme.discretion_points]
+        texts += [c.citation.label for c in scheme.decisive_conditions]
         texts += [r.citation.label for r in scheme.explanation]
-    text = "\n".join(texts)
-    used = []
-    for term in sorted(glossary, key=str.lower):
-        flags = 0 if any(c.isupper() for c in term) else re.IGNORECASE
-        if re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text, flags):
-            used.append(Abbreviation(term=term, meaning=getattr(glossary[term], lang)))
-    return used
+        texts += [d.weigh for d in scheme.discretion_points]
+        for condition in scheme.decisive_conditions:  # failed ones are worded with labels
+            texts += [_label_of(plan, name, lang) for name in condition.values]
+    used = set().union(*(_terms_in(plan, text) for text in texts))
+    meanings = {term: meaning for term, _, _, _, meaning in _glossary(plan)}
+    return [
+        Abbreviation(term=term, meaning=getattr(meanings[term], lang))
+        for term in sorted(used, key=str.lower)
+    ]
 
 
 def _receipt(trace: Trace, lang: str) -> Receipt:
