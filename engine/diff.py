@@ -24,7 +24,7 @@ from engine.errors import EngineError
 
 
 class DiffError(EngineError):
-    pass
+    """A rule base to compare cannot be found or read."""
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ _FACT_TYPES: dict[str, tuple[type, ...]] = {
 
 
 class PathError(ValueError):
-    pass
+    """A declared profile path does not exist in the profile model."""
 
 
 def _unwrap(annotation: Any) -> Any:

@@ -27,7 +27,7 @@ class ScenarioFile(pytest.File):
 
 
 class ScenarioFailed(Exception):
-    pass
+    """A scenario's outcome differs from its expectation; carries the Outcome."""
 
 
 class ScenarioItem(pytest.Item):
