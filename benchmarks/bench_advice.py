@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import engine
 from engine.explain.advise import build_advice
 from engine.model.profile import profile_from_dict
-from engine.population import generate
+from engine.population.generate import generate
 from engine.run.evaluate import run
 
 PEILDATUM = dt.date(2026, 1, 15)

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 from engine.api import ENGINE_VERSION, advise, check_rules, load_plan
+from engine.cli_policy import POLICY_COMMANDS, add_policy_commands, parse_date
 from engine.compile.plan import Plan
-from engine.diff import DiffError
 from engine.errors import EngineError
 from engine.explain.text import advice_text
 from engine.model.advice import Advice
@@ -25,13 +25,6 @@ from engine.model.profile import Profile, profile_from_file
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("advise", help="advice for one household profile (JSON or YAML)")
     p.add_argument("profile", type=Path)
-    p.add_argument("--on", type=_date, default=None, help="peildatum YYYY-MM-DD (default: today)")
+    p.add_argument(
+        "--on", type=parse_date, default=None, help="peildatum YYYY-MM-DD (default: today)"
+    )
     p.add_argument("--format", choices=("json", "text", "markdown", "html"), default="text")
     p.add_argument("--lang", choices=("nl", "en"), default="nl")
     p.add_argument("--rules", type=Path, default=None, help="rule base folder (default: bundled)")
@@ -77,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "profile", type=Path, nargs="?", default=None, help="a partial profile to start from"
     )
-    p.add_argument("--on", type=_date, default=None, help="peildatum YYYY-MM-DD (default: today)")
+    p.add_argument(
+        "--on", type=parse_date, default=None, help="peildatum YYYY-MM-DD (default: today)"
+    )
     p.add_argument("--lang", choices=("nl", "en"), default="nl")
     p.add_argument("--rules", type=Path, default=None)
     p.add_argument(
@@ -89,30 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("profile", type=Path)
     p.add_argument("--rules", type=Path, default=None)
 
-    p = commands.add_parser(
-        "diff", help="impact of a change: two rule bases over the same households"
-    )
-    p.add_argument(
-        "--base", required=True, help="bundled, a rule base folder, a reform file, or git:REV"
-    )
-    p.add_argument("--candidate", required=True, help="the same kinds as --base")
-    p.add_argument("paths", type=Path, nargs="*", default=[], help="scenario files or folders")
-    p.add_argument("--population", type=int, default=0, help="also N synthetic households")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument(
-        "--on", type=_date, default=dt.date(2026, 1, 15), help="peildatum of the population"
-    )
-    p.add_argument("--fail-on-change", action="store_true", help="exit 1 if any outcome changes")
-
-    p = commands.add_parser(
-        "municipalities", help="one population under each municipality's policy"
-    )
-    p.add_argument("--population", type=int, default=500, help="N synthetic households")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--on", type=_date, default=dt.date(2026, 1, 15))
-    p.add_argument(
-        "--adopt", default=None, help="show who gains or loses if all adopted this policy"
-    )
+    add_policy_commands(commands)
 
     p = commands.add_parser("schema", help="print a JSON Schema")
     p.add_argument("what", choices=("profile", "advice"))
@@ -321,85 +295,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS
 
 
-def cmd_diff(args: argparse.Namespace) -> int:
-    from engine.diff import Case, compare, resolve
-    from engine.explain.format import money
-    from engine.population import generate
-    from engine.scenarios.suite import find_files, load_file
-
-    base, candidate = resolve(args.base), resolve(args.candidate)
-    cases = [
-        Case(f"{s.file.name}: {s.name}", s.profile, s.peildatum)
-        for path in find_files(args.paths)
-        for s in load_file(path)
-    ]
-    population = generate(args.population, args.seed, args.on) if args.population else []
-    cases += [Case(f"synthetic #{i + 1}", p, args.on) for i, p in enumerate(population)]
-    if not cases:
-        raise DiffError("give scenario paths, --population N, or both")
-    impact = compare(base, candidate, cases)
-    print(
-        f"base {base.hash} -> candidate {candidate.hash}: {impact.households} households "
-        f"({impact.households - len(population)} scenarios, {len(population)} synthetic)"
-    )
-    print(f"households with any change: {sum(impact.by_municipality.values())}")
-    for scheme_id, scheme in sorted(impact.by_scheme.items()):
-        if not (scheme.status_changes or scheme.gain or scheme.loss):
-            continue
-        moves = ", ".join(f"{a} -> {b}: {n}" for (a, b), n in sorted(scheme.status_changes.items()))
-        print(
-            f"  {scheme_id}: {moves or 'no status changes'}; amount up for {scheme.gain}, "
-            f"down for {scheme.loss}; monthly total {money(scheme.monthly_change, 'nl')}"
-        )
-    for municipality, n in sorted(impact.by_municipality.items()):
-        print(f"  municipality {municipality}: {n} households changed")
-    for rule_id, n in sorted(impact.rules_changed.items()):
-        print(f"  rule decides differently: {rule_id} ({n} households)")
-    for name, _, scheme_id, was, now in impact.changed[:DIFF_SHOWN]:
-        print(f"  {name} | {scheme_id}: {was[0]} {was[1] or ''} -> {now[0]} {now[1] or ''}")
-    if len(impact.changed) > DIFF_SHOWN:
-        print(f"  ... and {len(impact.changed) - DIFF_SHOWN} more changes")
-    return EXIT_FINDINGS if args.fail_on_change and impact.changed else 0
-
-
-DIFF_SHOWN = 25
-
-
-def cmd_municipalities(args: argparse.Namespace) -> int:
-    from engine.diff import Case, adopt_policy, by_municipality
-    from engine.population import generate
-
-    plan = load_plan()
-    names = sorted(m.spec.name for m in plan.municipalities.values())
-    households = generate(args.population, args.seed, args.on)
-    cases = [Case(f"synthetic #{i + 1}", p, args.on) for i, p in enumerate(households)]
-    print(f"{len(cases)} synthetic households placed in each municipality with a policy file:")
-    table = by_municipality(plan, cases, names)
-    schemes = sorted({s for row in table.values() for s in row})
-    for scheme_id in schemes:
-        cells = ", ".join(
-            f"{name} {row[scheme_id]['eligible']}/{row[scheme_id]['undetermined']}"
-            for name, row in table.items()
-        )
-        print(f"  {scheme_id} (eligible/undetermined): {cells}")
-    if args.adopt:
-        if args.adopt not in names:
-            raise DiffError(f"no policy file for '{args.adopt}' (known: {', '.join(names)})")
-        print(f"if every municipality adopted the policy of {args.adopt}:")
-        for name in names:
-            placed = [Case(c.name, {**c.profile, "municipality": name}, c.peildatum) for c in cases]
-            impact = adopt_policy(plan, placed, args.adopt)
-            moves = [
-                f"{scheme_id}: {s.gain} gain, {s.loss} lose"
-                + (f", {s.settled} newly decided" if s.settled else "")
-                + (f", {s.open} not comparable (local figure unset)" if s.open else "")
-                for scheme_id, s in sorted(impact.by_scheme.items())
-                if s.gain or s.loss or s.open or s.settled
-            ]
-            print(f"  {name}: {'; '.join(moves) or 'no change'}")
-    return 0
-
-
 def cmd_schema(args: argparse.Namespace) -> int:
     from engine.model.advice import Advice
 
@@ -414,8 +309,7 @@ COMMANDS = {
     "test": cmd_test,
     "intake": cmd_intake,
     "replay": cmd_replay,
-    "diff": cmd_diff,
-    "municipalities": cmd_municipalities,
+    **POLICY_COMMANDS,
     "schema": cmd_schema,
 }
 

@@ -12,15 +12,18 @@ import subprocess
 import tarfile
 import tempfile
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from engine.api import advise, load_plan
+from engine.api import evaluate, load_plan
 from engine.compile.plan import Plan
 from engine.errors import EngineError
+from engine.explain.outcome import Outcome, applied_rules, outcomes
+from engine.run.evaluate import Trace
 
 
 class DiffError(EngineError):
@@ -32,6 +35,9 @@ class Case:
     name: str
     profile: dict[str, Any]
     peildatum: dt.date
+
+
+EXAMPLES_KEPT = 1_000  # changed outcomes kept as examples; the counts cover every household
 
 
 @dataclass
@@ -46,12 +52,28 @@ class SchemeImpact:
 
 
 @dataclass
+class MunicipalityImpact:
+    households: int = 0
+    changed: int = 0  # households with any change
+    winners: int = 0  # better off in some scheme, worse off in none
+    losers: int = 0  # worse off in some scheme, better off in none
+    mixed: int = 0  # better off in one scheme, worse off in another
+    monthly_change: Decimal = Decimal(0)
+
+
+@dataclass
 class Impact:
-    households: int
-    changed: list[tuple[str, str, str, tuple, tuple]]  # case, municipality, scheme, before, after
-    by_scheme: dict[str, SchemeImpact]
-    by_municipality: Counter  # municipality -> households with any change
-    rules_changed: Counter  # rule -> households where it now decides differently
+    households: int = 0
+    changed: list[tuple[str, str, str, tuple, tuple]] = field(default_factory=list)  # examples
+    changes: int = 0  # changed outcomes (household x scheme), of which `changed` keeps the first
+    by_scheme: dict[str, SchemeImpact] = field(default_factory=dict)
+    by_municipality: dict[str, MunicipalityImpact] = field(default_factory=dict)
+    rules_changed: Counter = field(default_factory=Counter)  # rule -> households affected
+    monthly_deltas: Counter = field(default_factory=Counter)  # whole euros -> households
+
+    @property
+    def households_changed(self) -> int:
+        return sum(m.changed for m in self.by_municipality.values())
 
 
 def resolve(spec: str) -> Plan:
@@ -81,23 +103,23 @@ def _checkout(revision: str) -> Path:
     return target
 
 
-def compare(base: Plan, candidate: Plan, cases: list[Case]) -> Impact:
-    """The same households under two rule bases."""
-    impact = Impact(len(cases), [], {}, Counter(), Counter())
+def compare(base: Plan, candidate: Plan, cases: Iterable[Case]) -> Impact:
+    """The same households under two rule bases (cases may stream: only counts are kept)."""
+    impact = Impact()
     for case in cases:
-        before = advise(case.profile, case.peildatum, base)
-        after = advise(case.profile, case.peildatum, candidate)
+        before = evaluate(case.profile, case.peildatum, base)
+        after = evaluate(case.profile, case.peildatum, candidate)
         _record(impact, case, before, after)
     return impact
 
 
-def adopt_policy(plan: Plan, cases: list[Case], policy: str) -> Impact:
+def adopt_policy(plan: Plan, cases: Iterable[Case], policy: str) -> Impact:
     """The same households as if their municipality adopted another municipality's policy."""
-    impact = Impact(len(cases), [], {}, Counter(), Counter())
+    impact = Impact()
     for case in cases:
         adopted = {**case.profile, "municipality": policy}
-        before = advise(case.profile, case.peildatum, plan)
-        after = advise(adopted, case.peildatum, plan)
+        before = evaluate(case.profile, case.peildatum, plan)
+        after = evaluate(adopted, case.peildatum, plan)
         _record(impact, case, before, after)
     return impact
 
@@ -110,51 +132,88 @@ def by_municipality(
     for name in municipalities:
         schemes: dict[str, Counter] = {}
         for case in cases:
-            advice = advise({**case.profile, "municipality": name}, case.peildatum, plan)
-            for scheme in advice.schemes:
-                schemes.setdefault(scheme.scheme, Counter())[scheme.status] += 1
+            trace = evaluate({**case.profile, "municipality": name}, case.peildatum, plan)
+            for outcome in outcomes(trace):
+                schemes.setdefault(outcome.scheme, Counter())[outcome.status] += 1
         table[name] = schemes
     return table
 
 
-def _record(impact: Impact, case: Case, before: Any, after: Any) -> None:
+def _record(impact: Impact, case: Case, before: Trace, after: Trace) -> None:
     municipality = case.profile.get("municipality") or "-"
-    changed_here = False
-    for old, new in zip(before.schemes, after.schemes, strict=True):
+    place = impact.by_municipality.setdefault(municipality, MunicipalityImpact())
+    impact.households += 1
+    place.households += 1
+    better = worse = False
+    household_delta = Decimal(0)
+    for old, new in zip(outcomes(before), outcomes(after), strict=True):
         scheme = impact.by_scheme.setdefault(old.scheme, SchemeImpact())
         scheme.households += 1
-        was, now = (old.status, old.amount), (new.status, new.amount)
-        if was == now and _amounts(old) == _amounts(new):
+        if (old.status, old.amount, old.amounts) == (new.status, new.amount, new.amounts):
             continue
-        changed_here = True
-        impact.changed.append((case.name, municipality, old.scheme, was, now))
+        impact.changes += 1
+        if len(impact.changed) < EXAMPLES_KEPT:
+            impact.changed.append(
+                (
+                    case.name,
+                    municipality,
+                    old.scheme,
+                    (old.status, old.amount),
+                    (new.status, new.amount),
+                )
+            )
         if old.status != new.status:
             scheme.status_changes[(old.status, new.status)] += 1
         if old.status == "undetermined" and new.status != "undetermined":
             scheme.settled += 1
             continue
-        if new.status == "undetermined" or old.policy_gaps or new.policy_gaps:
+        if new.status == "undetermined" or old.policy_gap or new.policy_gap:
             scheme.open += 1  # an unset figure is not zero: neither better nor worse
             continue
         delta = _monthly(new) - _monthly(old)
+        gained = delta > 0 or (delta == 0 and _better(old, new))
+        lost = delta < 0 or (delta == 0 and _better(new, old))
         scheme.monthly_change += delta
-        scheme.gain += delta > 0 or (delta == 0 and _better(old, new))
-        scheme.loss += delta < 0 or (delta == 0 and _better(new, old))
-    if changed_here:
-        impact.by_municipality[municipality] += 1
-    differing = set(before.receipt.rules.items()) ^ set(after.receipt.rules.items())
+        scheme.gain += gained
+        scheme.loss += lost
+        better, worse = better or gained, worse or lost
+        household_delta += delta
+    _record_household(impact, place, better, worse, household_delta, before, after)
+
+
+def _record_household(
+    impact: Impact,
+    place: MunicipalityImpact,
+    better: bool,
+    worse: bool,
+    delta: Decimal,
+    before: Trace,
+    after: Trace,
+) -> None:
+    differing = set(applied_rules(before).items()) ^ set(applied_rules(after).items())
     for rule_id in {rule_id for rule_id, _ in differing}:
         impact.rules_changed[rule_id] += 1
+    if not (better or worse or differing or _any_change(before, after)):
+        return
+    place.changed += 1
+    place.winners += better and not worse
+    place.losers += worse and not better
+    place.mixed += better and worse
+    place.monthly_change += delta
+    if better or worse:
+        impact.monthly_deltas[int(delta.to_integral_value(ROUND_FLOOR))] += 1
 
 
-def _amounts(scheme: Any) -> dict[str, Decimal]:
-    return {a.fact: a.value for a in scheme.amounts}
+def _any_change(before: Trace, after: Trace) -> bool:
+    return [(o.status, o.amounts) for o in outcomes(before)] != [
+        (o.status, o.amounts) for o in outcomes(after)
+    ]
 
 
 RANK = {"not_eligible": 0, "refer": 1, "eligible": 2}
 
 
-def _better(old: Any, new: Any) -> bool:
+def _better(old: Outcome, new: Outcome) -> bool:
     """Better off without a monthly difference: a right gained, or a yearly/one-off amount up."""
     if RANK[new.status] != RANK[old.status]:
         return RANK[new.status] > RANK[old.status]
@@ -163,12 +222,12 @@ def _better(old: Any, new: Any) -> bool:
     return _payments(new) > _payments(old)
 
 
-def _payments(scheme: Any) -> Decimal:
+def _payments(outcome: Outcome) -> Decimal:
     """Yearly and one-off amounts paid (IIT, meedoen, bijzondere bijstand, kwijtschelding)."""
-    return sum((a.value for a in scheme.amounts if a.period != "month"), Decimal(0))
+    return sum((value for _, value, period in outcome.amounts if period != "month"), Decimal(0))
 
 
-def _monthly(scheme: Any) -> Decimal:
-    if scheme.status != "eligible" or scheme.amount is None or scheme.amount_period != "month":
+def _monthly(outcome: Outcome) -> Decimal:
+    if outcome.status != "eligible" or outcome.amount is None or outcome.period != "month":
         return Decimal(0)
-    return scheme.amount
+    return outcome.amount

@@ -14,6 +14,15 @@ from typing import Any
 
 from engine.compile.plan import POLICY_PREFIX, Plan, Rule
 from engine.explain.format import STATUS_WORDS, fill, value_text
+from engine.explain.outcome import (
+    applied_rules,
+    fact_value,
+    known_amounts,
+    main_amount,
+    main_period,
+    missing_inputs,
+    scheme_status,
+)
 from engine.explain.questions import rank_questions
 from engine.explain.why import decisive_conditions
 from engine.lang import ir
@@ -133,8 +142,8 @@ def _abbreviations(trace: Trace, schemes: list[SchemeAdvice], lang: str) -> list
 def _receipt(trace: Trace, lang: str) -> Receipt:
     """The rules applied (by content hash) and the parameter values they read."""
     plan, dated = trace.plan, trace.dated
-    applied = sorted({r for r in trace.decided_by.values() if r not in (None, DEFAULT)})
-    rules = {rule_id: dated.rules[rule_id].content_hash for rule_id in applied}
+    rules = applied_rules(trace)
+    applied = list(rules)
     used = sorted(
         {n for rule_id in applied for n in dated.rules[rule_id].reads if n in plan.parameters}
     )
@@ -229,10 +238,7 @@ class _SchemeView:
         self._formatted = shared.formatted
 
     def value(self, name: str) -> Any:
-        value = self.values.get(name, self)
-        if value is self:
-            return self.params.get(name, Unknown())
-        return value
+        return fact_value(self.trace, name)
 
     def json_value(self, name: str) -> Value:
         if name not in self._json:
@@ -277,14 +283,9 @@ class _SchemeView:
 
 
 def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
-    status_value = view.value(view.scheme.outputs.status)
-    status = "undetermined" if type(status_value) is Unknown else status_value
-    unknown = {
-        m
-        for f in _asked_for(view, status)
-        if type(v := view.value(f)) is Unknown
-        for m in v.missing
-    }
+    trace, scheme_id = view.trace, view.scheme_id
+    status = scheme_status(trace, scheme_id)
+    unknown = missing_inputs(trace, scheme_id, status)
     gaps = sorted(m.removeprefix(POLICY_PREFIX) for m in unknown if m.startswith(POLICY_PREFIX))
     conflicts = [
         Conflict(fact=f, rules=list(view.trace.conflicts[f]))
@@ -298,9 +299,12 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         status=status,
         status_text=_status_text(view, status),
         refer_to=_referral(view) if status == "refer" else None,
-        amount=_main_amount(view, status),
-        amount_period=_main_period(view),
-        amounts=_amounts(view),
+        amount=main_amount(trace, scheme_id, status),
+        amount_period=main_period(trace, scheme_id),
+        amounts=[
+            Amount(fact=f, label=view.label(f), value=v, period=period)
+            for f, v, period in known_amounts(trace, scheme_id)
+        ],
         facts={
             f: view.json_value(f)
             for f in view.outputs["info"]
@@ -338,46 +342,12 @@ def _local_policy(view: _SchemeView) -> str | None:
     return policy.spec.name if used else None
 
 
-def _asked_for(view: _SchemeView, status: str) -> list[str]:
-    """The output facts whose missing inputs are worth asking for.
-
-    Once a scheme is decided against or referred elsewhere, nothing else in it can change that,
-    so only the status counts; otherwise every output does.
-    """
-    if status in ("not_eligible", "refer"):
-        return [view.scheme.outputs.status]
-    return view.output_facts()
-
-
 def _referral(view: _SchemeView) -> str | None:
     for fact in view.outputs["referral"]:
         value = view.value(fact)
         if isinstance(value, str):
             return value
     return None
-
-
-def _main_amount(view: _SchemeView, status: str) -> Decimal | None:
-    name = view.scheme.outputs.amount
-    if name is None or status != "eligible":
-        return None
-    value = view.value(name)
-    return None if type(value) is Unknown else to_cents(value)
-
-
-def _main_period(view: _SchemeView) -> str:
-    name = view.scheme.outputs.amount
-    return view.plan.derived[name].spec.period if name else "month"
-
-
-def _amounts(view: _SchemeView) -> list[Amount]:
-    return [
-        Amount(
-            fact=f, label=view.label(f), value=to_cents(v), period=view.plan.derived[f].spec.period
-        )
-        for f in view.outputs["amount"]
-        if type(v := view.value(f)) is not Unknown
-    ]
 
 
 def _texts(view: _SchemeView, fact: str) -> tuple[str, CitationOut | None]:

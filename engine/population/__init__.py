@@ -1,0 +1,1 @@
+"""Synthetic populations: the household table, its marginals, and the seeded generator."""

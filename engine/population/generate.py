@@ -1,0 +1,206 @@
+"""A seeded generator of synthetic households, drawn from the marginals in marginals.yaml.
+
+SYNTHETIC: every household is made up. Each characteristic is drawn from a published marginal
+where marginals.yaml has one, and from a stated assumption where it has none; characteristics
+are drawn independently (the sources give margins, not a joint distribution), so the
+population matches each margin, not the correlations between them.
+
+Households are drawn in fixed blocks, each from its own seeded stream: the first N households
+of a population are the same whatever its size, and memory is bounded by one block.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from engine.population.marginals import Marginals, load_marginals
+from engine.population.table import DATES, SCHEMA, PopulationError, profile_of, to_csv_cells
+
+BLOCK = 65_536  # households per seeded stream; part of the seed's meaning, so fixed
+EPOCH = dt.date(1970, 1, 1)
+DAYS_PER_YEAR = 365.2425
+LARGEST = 10_000_000_000  # a population beyond this is a typing error
+
+
+def household_batches(
+    count: int, seed: int, peildatum: dt.date, marginals: Marginals | None = None
+) -> Iterator[pa.RecordBatch]:
+    """`count` households as record batches of at most BLOCK rows."""
+    if not 0 <= count <= LARGEST:
+        raise PopulationError(f"a population has 0 to {LARGEST:,} households")
+    marginals = marginals or load_marginals()
+    for block, start in enumerate(range(0, count, BLOCK)):
+        rng = np.random.default_rng([seed, block])
+        yield _block(rng, start, min(BLOCK, count - start), peildatum, marginals)
+
+
+def write_population(
+    path: Path,
+    count: int,
+    seed: int,
+    peildatum: dt.date,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Write a population to Parquet (or CSV), block by block, labelled synthetic."""
+    marginals = load_marginals()
+    metadata = {
+        "synthetic": "true",
+        "label": marginals.label,
+        "seed": str(seed),
+        "peildatum": peildatum.isoformat(),
+        "marginals_sha256": marginals.digest,
+    }
+    schema = SCHEMA.with_metadata(metadata)
+    batches = household_batches(count, seed, peildatum, marginals)
+    if path.suffix == ".parquet":
+        with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+            for batch in batches:
+                writer.write_batch(batch.replace_schema_metadata(metadata))
+                if progress:
+                    progress(batch.num_rows)
+    elif path.suffix == ".csv":
+        _write_csv(path, batches, progress)
+    else:
+        raise PopulationError(f"'{path.name}': write a population to .parquet or .csv")
+
+
+def _write_csv(
+    path: Path, batches: Iterator[pa.RecordBatch], progress: Callable[[int], None] | None
+) -> None:
+    text_schema = pa.schema(
+        [pa.field(f.name, pa.string()) if f.type == DATES else f for f in SCHEMA]
+    )
+    with pa_csv.CSVWriter(path, text_schema) as writer:
+        for batch in batches:
+            rows = [to_csv_cells(row) for row in batch.to_pylist()]
+            writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=text_schema))
+            if progress:
+                progress(batch.num_rows)
+
+
+def generate(
+    count: int, seed: int = 1, today: dt.date = dt.date(2026, 1, 15)
+) -> list[dict[str, Any]]:
+    """`count` synthetic households as profiles (for small runs and benchmarks)."""
+    return [
+        profile_of(row)
+        for batch in household_batches(count, seed, today)
+        for row in batch.to_pylist()
+    ]
+
+
+def _block(
+    rng: np.random.Generator, start: int, n: int, peildatum: dt.date, m: Marginals
+) -> pa.RecordBatch:
+    kind = m.draw("household_type", rng, n)
+    partnered = np.isin(kind, ["couple_no_children", "couple_with_children"])
+    with_children = np.isin(kind, ["single_parent", "couple_with_children"])
+    today = (peildatum - EPOCH).days
+
+    applicant_age = m.draw_bands("applicant_age", rng, n)
+    gap = rng.normal(0.0, float(m.value("partner_age_gap", "spread_years")), n)
+    partner_age = np.clip(np.rint(applicant_age + gap), 18, 95)
+    drawn = m.draw("children_count", rng, n)
+    children = np.where(with_children, [int(k.rstrip("+")) for k in drawn], 0)
+    housemates = rng.random(n) < float(m.value("housemates", "share"))
+    works = rng.random(n) < float(m.value("works_beside_benefit", "share"))
+    partner_works = partnered & (rng.random(n) < float(m.value("works_beside_benefit", "share")))
+    indebted = rng.random(n) < float(m.value("problematic_debts", "share_bijstand"))
+    origin = m.draw("residence", rng, n)
+    columns: dict[str, pa.Array] = {
+        "household_id": pa.array([f"H{start + i + 1:09d}" for i in range(n)]),
+        "municipality": pa.array(m.draw("municipality", rng, n).tolist(), pa.string()),
+        "household_type": pa.array(kind.tolist(), pa.string()),
+        "applicant_birth_date": _dates(rng, today, applicant_age),
+        "partner_birth_date": _dates(rng, today, partner_age, mask=~partnered),
+        "children_birth_dates": _children(rng, today, children, applicant_age, m),
+        "housemate_birth_dates": _housemates(rng, today, housemates, m),
+        "nationality": pa.array(m.attribute("residence", "nationality", origin), pa.string()),
+        "residence_permit": pa.array(
+            m.attribute("residence", "residence_permit", origin), pa.string()
+        ),
+        "applicant_net_wages": _money(_wages(rng, works, m)),
+        "partner_net_wages": _money(_wages(rng, partner_works, m), mask=~partnered),
+        "bank_and_cash": _money(m.draw_bands("assets", rng, n) * 100),
+        "owns_home": pa.array(rng.random(n) < float(m.value("owns_home", "share"))),
+        "housing_costs_monthly": _money(_rent(rng, n, m)),
+        "problematic_debts": pa.array(indebted),
+        "total_debts": _money(np.where(indebted, _lognormal(rng, n, m, "debt_amount"), 0)),
+        "municipal_tax_assessment": _money(_lognormal(rng, n, m, "municipal_tax")),
+    }
+    return pa.RecordBatch.from_arrays([columns[f.name] for f in SCHEMA], schema=SCHEMA)
+
+
+def _dates(
+    rng: np.random.Generator, today: int, ages: np.ndarray, mask: np.ndarray | None = None
+) -> pa.Array:
+    """Birth dates for whole-year ages: a day within the year of life, drawn uniformly."""
+    days = today - np.floor((ages + rng.random(len(ages))) * DAYS_PER_YEAR).astype(np.int64)
+    return pa.array(days.astype(np.int32), pa.int32(), mask=mask).cast(pa.date32())
+
+
+def _children(
+    rng: np.random.Generator,
+    today: int,
+    counts: np.ndarray,
+    parent_age: np.ndarray,
+    m: Marginals,
+) -> pa.Array:
+    """The youngest child by its published age band, siblings between that age and 17; each
+    child at least 16 years younger than the applicant."""
+    oldest = np.minimum(17, parent_age - 16)
+    youngest = np.minimum(m.draw_bands("youngest_child_age", rng, len(counts)), oldest)
+    owner = np.repeat(np.arange(len(counts)), counts)
+    first = np.concatenate([[True], owner[1:] != owner[:-1]]) if len(owner) else owner == 0
+    low, high = youngest[owner], oldest[owner]
+    siblings = low + np.floor(rng.random(len(owner)) * (high - low + 1))
+    ages = np.where(first, low, siblings)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    births = _dates(rng, today, ages)
+    return pa.ListArray.from_arrays(pa.array(offsets), births).cast(DATES)
+
+
+def _housemates(
+    rng: np.random.Generator, today: int, present: np.ndarray, m: Marginals
+) -> pa.Array:
+    low, high = (int(m.value("housemate_age", k)) for k in ("low", "high"))
+    counts = present.astype(np.int64)
+    ages = rng.integers(low, high + 1, int(counts.sum())).astype(float)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), _dates(rng, today, ages)).cast(DATES)
+
+
+def _wages(rng: np.random.Generator, works: np.ndarray, m: Marginals) -> np.ndarray:
+    """Net monthly earnings in cents for those who work beside the benefit, else 0."""
+    median = float(m.value("works_beside_benefit", "median_monthly_earnings_eur"))
+    earned = rng.lognormal(np.log(median), 0.6, len(works))
+    return np.where(works, np.rint(earned * 100), 0)
+
+
+def _rent(rng: np.random.Generator, n: int, m: Marginals) -> np.ndarray:
+    """Monthly rent in cents, log-normal with the published mean."""
+    mean, sigma = float(m.value("rent", "mean_monthly_rent_eur")), float(m.value("rent", "sigma"))
+    median = mean / np.exp(sigma**2 / 2)
+    return np.rint(rng.lognormal(np.log(median), sigma, n) * 100)
+
+
+def _lognormal(rng: np.random.Generator, n: int, m: Marginals, name: str) -> np.ndarray:
+    """Amounts in cents around a median, spread by sigma (both from the marginal)."""
+    median, sigma = float(m.value(name, "median")), float(m.value(name, "sigma"))
+    return np.rint(rng.lognormal(np.log(median), sigma, n) * 100)
+
+
+def _money(cents: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+    whole = pa.array(cents.astype(np.int64), pa.int64(), mask=mask).cast(pa.decimal128(19, 0))
+    scaled = pc.multiply(whole, pa.scalar(Decimal("0.01"), pa.decimal128(3, 2)))
+    return scaled.cast(pa.decimal128(11, 2))

@@ -1,0 +1,257 @@
+"""The household table: a population as columns, one row per household, in Parquet or CSV.
+
+A row records what varies between households (composition, ages, incomes, savings, debts,
+residence, municipality). What a table does not record is stated once, in ASSUMED, and the
+impact report prints it: the profile built from a row says so explicitly rather than leaving
+it unknown, so that schemes can be decided for synthetic households.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from engine.errors import EngineError
+
+MONEY = pa.decimal128(11, 2)
+DATES = pa.list_(pa.date32())
+
+SCHEMA = pa.schema(
+    [
+        pa.field("household_id", pa.string(), nullable=False),
+        pa.field("municipality", pa.string()),
+        pa.field("household_type", pa.string()),
+        pa.field("applicant_birth_date", pa.date32()),
+        pa.field("partner_birth_date", pa.date32()),
+        pa.field("children_birth_dates", DATES),
+        pa.field("housemate_birth_dates", DATES),
+        pa.field("nationality", pa.string()),
+        pa.field("residence_permit", pa.string()),
+        pa.field("applicant_net_wages", MONEY),
+        pa.field("partner_net_wages", MONEY),
+        pa.field("bank_and_cash", MONEY),
+        pa.field("owns_home", pa.bool_()),
+        pa.field("housing_costs_monthly", MONEY),
+        pa.field("problematic_debts", pa.bool_()),
+        pa.field("total_debts", MONEY),
+        pa.field("municipal_tax_assessment", MONEY),
+    ]
+)
+COLUMNS = tuple(SCHEMA.names)
+LIST_COLUMNS = ("children_birth_dates", "housemate_birth_dates")
+
+# What a household table does not record, and what its profiles therefore state.
+ASSUMED_PERSON: dict[str, Any] = {
+    "lives_in_netherlands": True,
+    "registered_in_brp": True,
+    "exclusions": {
+        "detained": False,
+        "evading_sentence": False,
+        "military_service": False,
+        "on_strike_or_locked_out": False,
+        "repaying_debts_while_having_means": False,
+        "uitreiziger": False,
+        "unpaid_leave": False,
+        "in_institution": False,
+        "weeks_abroad_this_year": 0,
+        "consecutive_weeks_abroad": 0,
+    },
+    "education": {"follows_education": False, "can_follow_funded_education": False},
+    "work": {
+        "fully_and_permanently_incapacitated": False,
+        "medically_limited_hours": False,
+        "in_lks_target_group": False,
+        "care_duties": False,
+    },
+    "caring_with_residence_elsewhere": False,
+    "parents_cannot_provide": False,
+}
+ASSUMED_MINIMA: dict[str, Any] = {
+    "prospect_of_income_improvement": False,
+    "special_costs": [],
+    "car_value": "0",
+    "car_indispensable": False,
+}
+ASSUMED_DEBTS: dict[str, Any] = {
+    "creditor_signal_received": False,
+    "eviction_threat": False,
+    "utility_cutoff_threat": False,
+    "health_insurance_termination_threat": False,
+    "earlier_debt_help": False,
+    "fraud_conviction": False,
+    "in_wsnp": False,
+}
+ASSUMED = (  # said in Dutch: the impact report is read by policy officers
+    "Een huishoudtabel legt niet alles vast; voor elk huishouden is daarom aangenomen: geen "
+    "uitsluitingsgrond van art. 13 Participatiewet, niemand in het buitenland, in een "
+    "inrichting of in opleiding, niemand volledig arbeidsongeschikt, geen bijzondere kosten, "
+    "geen auto, geen eerdere schuldhulp en geen dreigende ontruiming of afsluiting; "
+    "huisgenoten zijn meerderjarige niet-verwanten zonder commerciële huurovereenkomst."
+)
+
+
+class PopulationError(EngineError):
+    """A population file cannot be read as a household table."""
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _money(value: Decimal | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _adult(role: str, birth: dt.date | None, wages: Decimal | None) -> dict[str, Any]:
+    person: dict[str, Any] = {"id": role, "role": role, "birth_date": _iso(birth)}
+    person.update(ASSUMED_PERSON)
+    if wages is not None:  # an unknown income stays unknown; no wages is an empty list
+        person["incomes"] = [{"kind": "wages", "net_monthly": str(wages)}] if wages else []
+    return person
+
+
+def profile_of(row: dict[str, Any]) -> dict[str, Any]:
+    """The profile of one household row (values as pyarrow gives them: date, Decimal, None)."""
+    applicant = _adult("applicant", row["applicant_birth_date"], row["applicant_net_wages"])
+    applicant["nationality"] = row["nationality"]
+    applicant["residence_permit"] = row["residence_permit"]
+    members = [applicant]
+    if row["household_type"] in ("couple_no_children", "couple_with_children"):
+        members.append(_adult("partner", row["partner_birth_date"], row["partner_net_wages"]))
+    for n, birth in enumerate(row["children_birth_dates"] or ()):
+        members.append({"id": f"kind{n + 1}", "role": "child", "birth_date": _iso(birth)})
+    for n, birth in enumerate(row["housemate_birth_dates"] or ()):
+        members.append(
+            {
+                "id": f"huisgenoot{n + 1}",
+                "role": "other_resident",
+                "relation_to_applicant": "none",
+                "birth_date": _iso(birth),
+                "main_residence_in_home": True,
+                "written_commercial_agreement": False,
+                "commercial_tenant_same_landlord": False,
+                "education": {"follows_education": False},
+            }
+        )
+    return {
+        "municipality": row["municipality"],
+        "members": members,
+        "assets": {
+            "bank_and_cash": _money(row["bank_and_cash"]),
+            "other_possessions": "0",
+            "debts": _money(row["total_debts"]),
+            "owns_home": row["owns_home"],
+        },
+        "minima": {
+            **ASSUMED_MINIMA,
+            "housing_costs_monthly": _money(row["housing_costs_monthly"]),
+            "municipal_tax_assessment": _money(row["municipal_tax_assessment"]),
+            "household_goods_value": "0",
+        },
+        "debts": {
+            **ASSUMED_DEBTS,
+            "problematic_debts": row["problematic_debts"],
+            "total_debts": _money(row["total_debts"]),
+        },
+    }
+
+
+def count_rows(path: Path) -> int | None:
+    """Households in a Parquet file (from its footer); None for CSV, known only when read."""
+    if path.suffix == ".parquet":
+        return pq.ParquetFile(path).metadata.num_rows
+    return None
+
+
+def read_batches(path: Path, chunk_size: int) -> Iterator[list[dict[str, Any]]]:
+    """The file's rows, chunk by chunk: memory is bounded by the chunk, not the file."""
+    if not path.is_file():
+        raise PopulationError(f"no population file at '{path}'")
+    if path.suffix == ".parquet":
+        batches = _parquet_batches(path, chunk_size)
+    elif path.suffix == ".csv":
+        batches = _csv_batches(path, chunk_size)
+    else:
+        raise PopulationError(f"'{path.name}': a population is a .parquet or .csv file")
+    for batch in batches:
+        yield batch.to_pylist()
+
+
+def _parquet_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:
+    try:
+        source = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as error:
+        raise PopulationError(f"'{path.name}' is not a readable Parquet file") from error
+    _check_columns(path, source.schema_arrow)
+    for batch in source.iter_batches(batch_size=chunk_size, columns=list(COLUMNS)):
+        yield batch.cast(SCHEMA, safe=True)
+
+
+def _csv_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:
+    """CSV: list columns as dates separated by ';', empty cells unknown."""
+    text_types = {name: pa.string() for name in LIST_COLUMNS}
+    types = {f.name: f.type for f in SCHEMA if f.name not in LIST_COLUMNS} | text_types
+    options = pa_csv.ConvertOptions(column_types=types, include_columns=list(COLUMNS))
+    read = pa_csv.ReadOptions(block_size=1 << 20)
+    try:
+        reader = pa_csv.open_csv(path, read_options=read, convert_options=options)
+        _check_columns(path, reader.schema)
+        pending: list[pa.RecordBatch] = []
+        rows = 0
+        for batch in reader:
+            pending.append(_with_date_lists(batch))
+            rows += batch.num_rows
+            if rows >= chunk_size:
+                yield from _rebatch(pending, chunk_size)
+                pending, rows = [], 0
+        yield from _rebatch(pending, chunk_size)
+    except pa.ArrowInvalid as error:
+        raise PopulationError(f"'{path.name}': {_first_line(error)}") from None
+
+
+def _with_date_lists(batch: pa.RecordBatch) -> pa.RecordBatch:
+    columns = []
+    for name in batch.schema.names:
+        column = batch.column(name)
+        if name in LIST_COLUMNS:
+            column = pa.array([_date_list(text) for text in column.to_pylist()], type=DATES)
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, schema=SCHEMA)
+
+
+def _date_list(text: str | None) -> list[dt.date] | None:
+    if text is None:
+        return None
+    return [dt.date.fromisoformat(part) for part in text.split(";") if part.strip()]
+
+
+def _rebatch(batches: list[pa.RecordBatch], size: int) -> Iterator[pa.RecordBatch]:
+    if batches:
+        yield from pa.Table.from_batches(batches, schema=SCHEMA).to_batches(max_chunksize=size)
+
+
+def _check_columns(path: Path, schema: pa.Schema) -> None:
+    missing = [name for name in COLUMNS if name not in schema.names]
+    if missing:
+        raise PopulationError(f"'{path.name}' lacks the columns: {', '.join(missing)}")
+
+
+def _first_line(error: Exception) -> str:
+    """Arrow's message without the offending row's values (they may be personal data)."""
+    return str(error).splitlines()[0].split(":")[0]
+
+
+def to_csv_cells(row: dict[str, Any]) -> dict[str, Any]:
+    """A row as CSV cells: date lists joined by ';'."""
+    out = dict(row)
+    for name in LIST_COLUMNS:
+        dates = row[name]
+        out[name] = None if dates is None else ";".join(d.isoformat() for d in dates)
+    return out

@@ -1,0 +1,1 @@
+"""Reports for policy makers: the impact of a change as one self-contained HTML page."""
