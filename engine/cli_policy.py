@@ -255,6 +255,13 @@ def cmd_municipalities(args: argparse.Namespace) -> int:
             f"  {name}: {place.winners} better off, {place.losers} worse off, "
             f"{place.mixed} mixed, {place.changed} with any change"
         )
+    for scheme_id, scheme in sorted(impact.by_scheme.items()):
+        if scheme.gain or scheme.loss or scheme.open or scheme.settled:
+            print(
+                f"  {scheme_id}: {scheme.gain} better off, {scheme.loss} worse off, "
+                f"{scheme.open} not comparable (a local figure unset), "
+                f"{scheme.settled} newly decided"
+            )
     if args.report:
         title = f"Als alle gemeenten het beleid van {args.adopt} overnemen"
         _write_report(args, impact, plan, plan.hash, plan.hash, population, title)

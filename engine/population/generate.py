@@ -137,6 +137,7 @@ def _block(
         "problematic_debts": pa.array(indebted),
         "total_debts": _money(np.where(indebted, _lognormal(rng, n, m, "debt_amount"), 0)),
         "municipal_tax_assessment": _money(_lognormal(rng, n, m, "municipal_tax")),
+        "low_income_since": _dates(rng, today, m.draw_bands("low_income_years", rng, n)),
     }
     return pa.RecordBatch.from_arrays([columns[f.name] for f in SCHEMA], schema=SCHEMA)
 

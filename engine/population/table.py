@@ -8,6 +8,7 @@ it unknown, so that schemes can be decided for synthetic households.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
@@ -42,6 +43,7 @@ SCHEMA = pa.schema(
         pa.field("problematic_debts", pa.bool_()),
         pa.field("total_debts", MONEY),
         pa.field("municipal_tax_assessment", MONEY),
+        pa.field("low_income_since", pa.date32()),
     ]
 )
 COLUMNS = tuple(SCHEMA.names)
@@ -75,6 +77,7 @@ ASSUMED_PERSON: dict[str, Any] = {
 }
 ASSUMED_MINIMA: dict[str, Any] = {
     "prospect_of_income_improvement": False,
+    "iit_granted_in_last_12_months": False,
     "special_costs": [],
     "car_value": "0",
     "car_indispensable": False,
@@ -92,7 +95,8 @@ ASSUMED = (  # said in Dutch: the impact report is read by policy officers
     "Een huishoudtabel legt niet alles vast; voor elk huishouden is daarom aangenomen: geen "
     "uitsluitingsgrond van art. 13 Participatiewet, niemand in het buitenland, in een "
     "inrichting of in opleiding, niemand volledig arbeidsongeschikt, geen bijzondere kosten, "
-    "geen auto, geen eerdere schuldhulp en geen dreigende ontruiming of afsluiting; "
+    "geen auto, geen individuele inkomenstoeslag in de laatste 12 maanden, geen eerdere "
+    "schuldhulp en geen dreigende ontruiming of afsluiting; "
     "huisgenoten zijn meerderjarige niet-verwanten zonder commerciële huurovereenkomst."
 )
 
@@ -154,6 +158,7 @@ def profile_of(row: dict[str, Any]) -> dict[str, Any]:
             "housing_costs_monthly": _money(row["housing_costs_monthly"]),
             "municipal_tax_assessment": _money(row["municipal_tax_assessment"]),
             "household_goods_value": "0",
+            "low_income_since": _iso(row["low_income_since"]),
         },
         "debts": {
             **ASSUMED_DEBTS,
@@ -189,7 +194,7 @@ def _parquet_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:
         source = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as error:
         raise PopulationError(f"'{path.name}' is not a readable Parquet file") from error
-    _check_columns(path, source.schema_arrow)
+    _check_columns(path, source.schema_arrow.names)
     for batch in source.iter_batches(batch_size=chunk_size, columns=list(COLUMNS)):
         yield batch.cast(SCHEMA, safe=True)
 
@@ -198,11 +203,13 @@ def _csv_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:
     """CSV: list columns as dates separated by ';', empty cells unknown."""
     text_types = {name: pa.string() for name in LIST_COLUMNS}
     types = {f.name: f.type for f in SCHEMA if f.name not in LIST_COLUMNS} | text_types
-    options = pa_csv.ConvertOptions(column_types=types, include_columns=list(COLUMNS))
+    options = pa_csv.ConvertOptions(
+        column_types=types, include_columns=list(COLUMNS), strings_can_be_null=True
+    )
     read = pa_csv.ReadOptions(block_size=1 << 20)
+    _check_columns(path, _csv_header(path))
     try:
         reader = pa_csv.open_csv(path, read_options=read, convert_options=options)
-        _check_columns(path, reader.schema)
         pending: list[pa.RecordBatch] = []
         rows = 0
         for batch in reader:
@@ -237,8 +244,13 @@ def _rebatch(batches: list[pa.RecordBatch], size: int) -> Iterator[pa.RecordBatc
         yield from pa.Table.from_batches(batches, schema=SCHEMA).to_batches(max_chunksize=size)
 
 
-def _check_columns(path: Path, schema: pa.Schema) -> None:
-    missing = [name for name in COLUMNS if name not in schema.names]
+def _csv_header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return next(csv.reader(file), [])
+
+
+def _check_columns(path: Path, names: list[str]) -> None:
+    missing = [name for name in COLUMNS if name not in names]
     if missing:
         raise PopulationError(f"'{path.name}' lacks the columns: {', '.join(missing)}")
 

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 WIDTH = 640
 BAR = 22  # height of one bar row
-LABEL = 190  # room for the row labels
+LABEL = 220  # room for the row labels
 COLOURS = {"gain": "#1b7a3a", "loss": "#b3261e", "open": "#8a8a8a", "mixed": "#c77c02"}
 
 
@@ -65,7 +65,8 @@ def histogram(title: str, bins: Sequence[tuple[str, int, str]]) -> Markup:
 def _open(title: str, height: int) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" aria-label="{escape(title)}">'
+        f'width="{WIDTH}" height="{height}" style="max-width:100%;height:auto" '
+        f'aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>"
         f"{_text(0, 16, title, weight='bold')}"
     )
@@ -90,6 +91,6 @@ def _legend(series: Sequence[tuple[str, str]], y: int) -> str:
     return "".join(parts)
 
 
-def _short(label: str, room: int = 30) -> str:
+def _short(label: str, room: int = 28) -> str:
     """A row label that fits left of the bars; the full label is in the bar's tooltip."""
     return label if len(label) <= room else label[: room - 1].rstrip() + "…"
