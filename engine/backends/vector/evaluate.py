@@ -1,0 +1,277 @@
+"""Run a plan over a batch of households, column-wise: the vector backend.
+
+The batch is split by municipality (local figures differ), each part is evaluated step by
+step in the plan's order with the native default logic (overrides, conflicts, open rules)
+done with masks, and per household the outcomes are read as `engine.explain.outcome` does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from engine.backends.vector.columns import Col, Coll, constant, falses, from_values, same
+from engine.backends.vector.compile import ColumnFn, Env, compile_column
+from engine.compile.plan import DatedPlan, Plan, Step
+from engine.explain.outcome import Outcome
+from engine.load.loader import municipality_key
+from engine.model.profile import Profile
+from engine.run.evaluate import read_profile
+from engine.values import Unknown, to_cents
+
+
+@dataclass(frozen=True)
+class CompiledStep:
+    fact: str
+    is_bool: bool
+    conditions: tuple[ColumnFn, ...]
+    values: tuple[ColumnFn, ...]
+    value_is_bool: tuple[bool, ...]
+    dominated: tuple[tuple[int, ...], ...]  # per candidate: the candidates that override it
+    default: Any
+
+
+@dataclass
+class Batch:
+    """A batch's input columns and, after a run, every fact's column."""
+
+    n: int
+    facts: dict[str, Any]  # fact -> Col or Coll
+    errors: np.ndarray  # per household: native evaluation would have raised
+
+
+def run_vector(
+    plan: Plan, profiles: Sequence[Profile], peildatum: dt.date
+) -> list[list[Outcome] | None]:
+    """Per household its outcomes in plan order, or None where native evaluation raises."""
+    groups: dict[str | None, list[int]] = {}
+    for i, profile in enumerate(profiles):
+        key = municipality_key(profile.municipality) if profile.municipality else None
+        groups.setdefault(key, []).append(i)
+    results: list[list[Outcome] | None] = [None] * len(profiles)
+    for municipality, rows in groups.items():
+        dated = plan.on(peildatum, municipality)
+        batch = read_batch(plan, [profiles[i] for i in rows])
+        evaluate_batch(plan, dated, batch)
+        for i, outcome in zip(rows, batch_outcomes(plan, dated, batch), strict=True):
+            results[i] = outcome
+    return results
+
+
+def read_batch(plan: Plan, profiles: Sequence[Profile]) -> Batch:
+    """Input columns from validated profiles, read with the native readers."""
+    rows = [read_profile(plan, p) for p in profiles]
+    n = len(rows)
+    facts: dict[str, Any] = {}
+    for name, _ in plan.readers:
+        values = [row[name] for row in rows]
+        if name in plan.collections:
+            record = plan.collections[name].record
+            kinds = {f: plan.scope.records[record][f].type for f in plan.scope.records[record]}
+            facts[name] = collection_column(values, kinds)
+        else:
+            facts[name] = from_values(values, _kind(plan.types[name]))
+    return Batch(n, facts, falses(n))
+
+
+def collection_column(values: list[Any], kinds: dict[str, str]) -> Coll:
+    n = len(values)
+    unk = np.fromiter((type(v) is Unknown for v in values), dtype=bool, count=n)
+    owner, index, records = [], [], []
+    for i, items in enumerate(values):
+        if type(items) is Unknown:
+            continue
+        for j, record in enumerate(items):
+            owner.append(i)
+            index.append(j)
+            records.append(record)
+    fields = {f: from_values([r[f] for r in records], _kind(k)) for f, k in kinds.items()}
+    return Coll(
+        np.array(owner, dtype=np.int64),
+        np.array(index, dtype=np.int64),
+        fields,
+        unk,
+        falses(n),
+        falses(n),
+    )
+
+
+def _kind(type_name: str) -> str:
+    return "bool" if type_name == "bool" else "object"
+
+
+@cache
+def compiled_steps(plan: Plan, peildatum: dt.date) -> tuple[CompiledStep, ...]:
+    """The dated plan's steps as column functions (cached per plan and date)."""
+    dated = plan.on(peildatum)
+    return tuple(_compile_step(plan, step) for step in dated.steps)
+
+
+def _compile_step(plan: Plan, step: Step) -> CompiledStep:
+    scope = plan.scope
+    ids = [c.rule.id for c in step.candidates]
+    return CompiledStep(
+        fact=step.fact,
+        is_bool=plan.types[step.fact] == "bool",
+        conditions=tuple(compile_column(c.rule.when_ir, scope) for c in step.candidates),
+        values=tuple(compile_column(c.value_ir, scope) for c in step.candidates),
+        value_is_bool=tuple(plan.types[step.fact] == "bool" for _ in step.candidates),
+        dominated=tuple(
+            tuple(j for j, other in enumerate(ids) if other in c.rule.dominated_by)
+            for c in step.candidates
+        ),
+        default=step.default,
+    )
+
+
+def evaluate_batch(plan: Plan, dated: DatedPlan, batch: Batch) -> None:
+    n = batch.n
+    params = {
+        name: constant(value, n, _kind(plan.types.get(name, "")))
+        for name, value in dated.params.items()
+    }
+    env = Env(n, batch.facts, params, dated.peildatum)
+    for step in compiled_steps(plan, dated.peildatum):
+        column = _derive(step, env)
+        batch.facts[step.fact] = column
+        batch.errors |= column.err
+        column.err = falses(n)  # counted once, here: later readers must not count it again
+
+
+def _derive(step: CompiledStep, env: Env) -> Col:
+    """The native `_derive`, with masks: which rules hold, which are open, and the result."""
+    n, kind = env.n, "bool" if step.is_bool else "object"
+    conditions = [c(env) for c in step.conditions]
+    err = falses(n)
+    for c in conditions:
+        err |= c.err
+    holding = [~c.unk & c.val for c in conditions]
+    open_ = [c.unk for c in conditions]
+    dominated = [_any([holding[j] for j in step.dominated[i]], n) for i in range(len(holding))]
+    winners = [h & ~d for h, d in zip(holding, dominated, strict=True)]
+    n_holding = np.sum(holding, axis=0) if holding else np.zeros(n, int)
+    values = [v(env) for v in step.values]
+
+    # The first winning rule's value (with one holding rule, that rule's value).
+    first = np.full(n, -1)
+    for i in range(len(winners) - 1, -1, -1):
+        first = np.where(winners[i], i, first)
+    result = _default(step, n, kind)
+    for i, value in enumerate(values):
+        result = _take(result, value, first == i)
+        err |= winners[i] & value.err  # every winner's value is evaluated
+
+    # Several rules hold: unknown if a winner's value is, a conflict if the values differ.
+    multi = n_holding > 1
+    early = falses(n)  # native returns here, before looking at open rules
+    if len(values) > 1 and multi.any():
+        first_value = _pick(values, first)
+        unknown, conflict, win_pol = falses(n), falses(n), falses(n)
+        for i, value in enumerate(values):
+            w = winners[i] & multi
+            unknown |= w & value.unk
+            win_pol |= w & value.unk & value.pol
+            conflict |= w & ~value.unk & ~same(value, first_value, step.is_bool, step.is_bool)
+        conflict &= ~unknown
+        early = unknown | conflict
+        result = Col(
+            result.val,
+            result.unk | early,
+            np.where(unknown, win_pol, np.where(conflict, False, result.pol)),
+            result.err,
+        )
+
+    # Open rules that no holding rule overrides, and that would conclude something else.
+    relevant = [o & ~d & ~early for o, d in zip(open_, dominated, strict=True)]
+    differs, open_pol = falses(n), falses(n)
+    for i, value in enumerate(values):
+        differs |= relevant[i] & ~same(value, result, step.value_is_bool[i], step.is_bool)
+        open_pol |= relevant[i] & (conditions[i].pol | (value.unk & value.pol))
+        err |= relevant[i] & value.err
+    unk = differs | result.unk
+    pol = np.where(differs, open_pol, result.pol)
+    return Col(result.val, unk, pol & unk, err)
+
+
+def _any(masks: list[np.ndarray], n: int) -> np.ndarray:
+    out = falses(n)
+    for mask in masks:
+        out = out | mask
+    return out
+
+
+def _default(step: CompiledStep, n: int, kind: str) -> Col:
+    if step.default is None:
+        return constant(Unknown(), n, kind)  # not derived: no rule, no default
+    return constant(step.default, n, kind)
+
+
+def _take(base: Col, value: Col, rows: np.ndarray) -> Col:
+    return Col(
+        np.where(rows, value.val, base.val),
+        np.where(rows, value.unk, base.unk),
+        np.where(rows, value.pol, base.pol),
+        base.err,
+    )
+
+
+def _pick(values: list[Col], choice: np.ndarray) -> Col:
+    """Per household, the value of the candidate `choice` names (-1: any, unused)."""
+    picked = values[0]
+    for i, value in enumerate(values[1:], start=1):
+        picked = _take(picked, value, choice == i)
+    return picked
+
+
+def batch_outcomes(plan: Plan, dated: DatedPlan, batch: Batch) -> list[list[Outcome] | None]:
+    """Per household its outcomes, as `engine.explain.outcome.outcomes` reads a trace."""
+    per_scheme = [_scheme_outcomes(plan, dated, batch, s) for s in plan.schemes]
+    return [
+        None if batch.errors[i] else [scheme[i] for scheme in per_scheme] for i in range(batch.n)
+    ]
+
+
+def _value(batch: Batch, dated: DatedPlan, name: str, n: int, kind: str) -> Col:
+    if name in batch.facts:
+        return batch.facts[name]
+    return constant(dated.params.get(name, Unknown()), n, kind)
+
+
+def _scheme_outcomes(plan: Plan, dated: DatedPlan, batch: Batch, scheme_id: str) -> list[Outcome]:
+    n = batch.n
+    spec = plan.schemes[scheme_id].spec
+    status = _value(batch, dated, spec.outputs.status, n, "object")
+    statuses = np.where(status.unk, "undetermined", status.val)
+    outputs = [f for facts in plan.scheme_outputs[scheme_id].values() for f in facts]
+    columns = {f: _value(batch, dated, f, n, _kind(plan.types[f])) for f in outputs}
+    narrow = np.isin(statuses, ["not_eligible", "refer"])
+    gap = status.unk & status.pol
+    for f in outputs:
+        gap |= ~narrow & columns[f].unk & columns[f].pol
+    amount_name = spec.outputs.amount
+    period = plan.derived[amount_name].spec.period if amount_name else "month"
+    amount_facts = plan.scheme_outputs[scheme_id]["amount"]
+    periods = {f: plan.derived[f].spec.period for f in amount_facts}
+    out = []
+    for i in range(n):
+        amount = None
+        if amount_name is not None and statuses[i] == "eligible":
+            col = columns[amount_name]
+            amount = None if col.unk[i] else to_cents(_decimal(col.val[i]))
+        amounts = tuple(
+            (f, to_cents(_decimal(columns[f].val[i])), periods[f])
+            for f in amount_facts
+            if not columns[f].unk[i]
+        )
+        out.append(Outcome(scheme_id, str(statuses[i]), amount, period, amounts, bool(gap[i])))
+    return out
+
+
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(value)
