@@ -25,7 +25,7 @@ from engine.compile.plan import Plan
 from engine.errors import ProfileError
 from engine.explain.outcome import outcomes
 from engine.model.profile import profile_from_dict
-from engine.population.table import PopulationError, profile_of, read_batches
+from engine.population.table import INVALID, PopulationError, profile_of, read_batches
 from engine.run.evaluate import run
 
 RESULT_SCHEMA = pa.schema(
@@ -60,6 +60,10 @@ def result_rows(
     for row in rows:
         summary.households += 1
         base = {"household_id": row["household_id"], "municipality": row["municipality"]}
+        if INVALID in row:  # cells that could not be read: the household cannot be evaluated
+            summary.invalid += 1
+            out.append({**base, "status": "invalid", "error": row[INVALID]})
+            continue
         try:
             profile = profile_from_dict(profile_of(row))
         except ProfileError as error:
@@ -101,7 +105,7 @@ def run_batch(
         raise PopulationError("the results file would overwrite the population")
     summary = BatchSummary()
     started = time.perf_counter()
-    with _writer(out) as write:
+    with _writer(out) as write:  # written beside `out`, moved there only when complete
         for rows in read_batches(population, chunk_size):
             write(
                 pa.RecordBatch.from_pylist(
@@ -116,18 +120,29 @@ def run_batch(
 
 @contextmanager
 def _writer(path: Path) -> Iterator[Callable[[pa.RecordBatch], None]]:
-    """Writes result batches to Parquet or CSV as they come."""
+    """Writes result batches as they come, to a partial file that becomes `path` only when
+    the run completes: a failed run leaves no results that look like a finished one."""
+    partial = path.with_name(path.name + ".partial")
     if path.suffix == ".parquet":
-        sink: Any = pq.ParquetWriter(path, RESULT_SCHEMA, compression="zstd")
+        sink: Any = pq.ParquetWriter(partial, RESULT_SCHEMA, compression="zstd")
     else:
-        sink = pa_csv.CSVWriter(path, RESULT_SCHEMA)
+        sink = pa_csv.CSVWriter(partial, RESULT_SCHEMA)
     try:
         yield sink.write_batch
-    finally:
+    except BaseException:
         sink.close()
+        partial.unlink(missing_ok=True)
+        raise
+    sink.close()
+    partial.replace(path)
 
 
 def read_results(path: Path) -> Iterator[dict[str, Any]]:
     """Result rows back, for tests and reports."""
-    table = pq.read_table(path) if path.suffix == ".parquet" else pa_csv.read_csv(path)
+    if path.suffix == ".parquet":
+        table = pq.read_table(path)
+    else:
+        types = {f.name: f.type for f in RESULT_SCHEMA}
+        options = pa_csv.ConvertOptions(column_types=types, strings_can_be_null=True)
+        table = pa_csv.read_csv(path, convert_options=options)
     yield from table.to_pylist()

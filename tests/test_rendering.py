@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM_FLAGS, chromium, render_in_browser
 from support import load_example
 
 import engine
@@ -15,51 +15,6 @@ from engine.explain.html import advice_html
 from engine.explain.markdown import advice_markdown
 
 DAY = dt.date(2026, 1, 15)
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert found, "Chromium is needed for this test: apt-get install chromium (.ci/run does)"
-    return found
-
-
-def render_in_browser(html: str, tmp_path: Path) -> tuple[str, bytes]:
-    """The DOM after Chromium rendered the page, and a screenshot of it."""
-    page = tmp_path / "advies.html"
-    page.write_text(html, encoding="utf-8")
-    profile = ["--user-data-dir=" + str(tmp_path / "profile")]
-    dom = subprocess.run(
-        [chromium(), *CHROMIUM_FLAGS, *profile, "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    shot = tmp_path / "advies.png"
-    subprocess.run(
-        [
-            chromium(),
-            *CHROMIUM_FLAGS,
-            *profile,
-            "--window-size=1000,1400",
-            f"--screenshot={shot}",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    return dom, shot.read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,8 @@ from engine.population.table import DATES, SCHEMA, PopulationError, profile_of, 
 
 BLOCK = 65_536  # households per seeded stream; part of the seed's meaning, so fixed
 EPOCH = dt.date(1970, 1, 1)
-DAYS_PER_YEAR = 365.2425
+MAX_AGE = 110
+SIXTEEN_YEARS = 5_845  # days: 16 years of 365.25 days, rounded up to a whole day
 LARGEST = 10_000_000_000  # a population beyond this is a typing error
 
 
@@ -41,7 +42,10 @@ def household_batches(
     marginals = marginals or load_marginals()
     for block, start in enumerate(range(0, count, BLOCK)):
         rng = np.random.default_rng([seed, block])
-        yield _block(rng, start, min(BLOCK, count - start), peildatum, marginals)
+        # Always a whole block, then cut: what a household gets must not depend on how many
+        # households follow it, or the first N would differ with the population's size.
+        whole = _block(rng, start, BLOCK, peildatum, marginals)
+        yield whole.slice(0, min(BLOCK, count - start))
 
 
 def write_population(
@@ -108,6 +112,7 @@ def _block(
     today = (peildatum - EPOCH).days
 
     applicant_age = m.draw_bands("applicant_age", rng, n)
+    applicant_birth = _birth_days(rng, today, applicant_age)
     gap = rng.normal(0.0, float(m.value("partner_age_gap", "spread_years")), n)
     partner_age = np.clip(np.rint(applicant_age + gap), 18, 95)
     drawn = m.draw("children_count", rng, n)
@@ -121,9 +126,9 @@ def _block(
         "household_id": pa.array([f"H{start + i + 1:09d}" for i in range(n)]),
         "municipality": pa.array(m.draw("municipality", rng, n).tolist(), pa.string()),
         "household_type": pa.array(kind.tolist(), pa.string()),
-        "applicant_birth_date": _dates(rng, today, applicant_age),
+        "applicant_birth_date": _as_dates(applicant_birth),
         "partner_birth_date": _dates(rng, today, partner_age, mask=~partnered),
-        "children_birth_dates": _children(rng, today, children, applicant_age, m),
+        "children_birth_dates": _children(rng, today, children, applicant_age, applicant_birth, m),
         "housemate_birth_dates": _housemates(rng, today, housemates, m),
         "nationality": pa.array(m.attribute("residence", "nationality", origin), pa.string()),
         "residence_permit": pa.array(
@@ -145,9 +150,36 @@ def _block(
 def _dates(
     rng: np.random.Generator, today: int, ages: np.ndarray, mask: np.ndarray | None = None
 ) -> pa.Array:
-    """Birth dates for whole-year ages: a day within the year of life, drawn uniformly."""
-    days = today - np.floor((ages + rng.random(len(ages))) * DAYS_PER_YEAR).astype(np.int64)
+    return _as_dates(_birth_days(rng, today, ages), mask)
+
+
+def _as_dates(days: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
     return pa.array(days.astype(np.int32), pa.int32(), mask=mask).cast(pa.date32())
+
+
+def _birth_days(rng: np.random.Generator, today: int, ages: np.ndarray) -> np.ndarray:
+    """Birth dates (days since 1970) of people exactly `ages` old today, drawn uniformly over
+    the year of birthdays that give that age by the calendar."""
+    latest, earliest = _birthday_bounds(today)
+    a = ages.astype(np.int64)
+    span = latest[a] - earliest[a] + 1
+    return earliest[a] + np.floor(rng.random(len(a)) * span).astype(np.int64)
+
+
+def _birthday_bounds(today: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per whole age 0..MAX_AGE: the latest and earliest birth date giving that age today."""
+    day = EPOCH + dt.timedelta(days=today)
+    latest = [(_years_before(day, age) - EPOCH).days for age in range(MAX_AGE + 1)]
+    earliest = [(_years_before(day, age + 1) - EPOCH).days + 1 for age in range(MAX_AGE + 1)]
+    return np.array(latest), np.array(earliest)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` earlier; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 def _children(
@@ -155,6 +187,7 @@ def _children(
     today: int,
     counts: np.ndarray,
     parent_age: np.ndarray,
+    parent_birth: np.ndarray,
     m: Marginals,
 ) -> pa.Array:
     """The youngest child by its published age band, siblings between that age and 17; each
@@ -166,9 +199,10 @@ def _children(
     low, high = youngest[owner], oldest[owner]
     siblings = low + np.floor(rng.random(len(owner)) * (high - low + 1))
     ages = np.where(first, low, siblings)
+    # Born at least 16 years after the applicant (by the day, not only by whole years).
+    births = np.maximum(_birth_days(rng, today, ages), parent_birth[owner] + SIXTEEN_YEARS)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    births = _dates(rng, today, ages)
-    return pa.ListArray.from_arrays(pa.array(offsets), births).cast(DATES)
+    return pa.ListArray.from_arrays(pa.array(offsets), _as_dates(births)).cast(DATES)
 
 
 def _housemates(

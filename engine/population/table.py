@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from engine.errors import EngineError
+from engine.errors import EngineError, ProfileError
 
 MONEY = pa.decimal128(11, 2)
 DATES = pa.list_(pa.date32())
@@ -48,6 +49,7 @@ SCHEMA = pa.schema(
 )
 COLUMNS = tuple(SCHEMA.names)
 LIST_COLUMNS = ("children_birth_dates", "housemate_birth_dates")
+HOUSEHOLD_TYPES = ("single", "single_parent", "couple_no_children", "couple_with_children")
 
 # What a household table does not record, and what its profiles therefore state.
 ASSUMED_PERSON: dict[str, Any] = {
@@ -123,6 +125,8 @@ def _adult(role: str, birth: dt.date | None, wages: Decimal | None) -> dict[str,
 
 def profile_of(row: dict[str, Any]) -> dict[str, Any]:
     """The profile of one household row (values as pyarrow gives them: date, Decimal, None)."""
+    if row["household_type"] not in HOUSEHOLD_TYPES:
+        raise ProfileError([("household_type", f"one of {', '.join(HOUSEHOLD_TYPES)}")])
     applicant = _adult("applicant", row["applicant_birth_date"], row["applicant_net_wages"])
     applicant["nationality"] = row["nationality"]
     applicant["residence_permit"] = row["residence_permit"]
@@ -176,7 +180,11 @@ def count_rows(path: Path) -> int | None:
 
 
 def read_batches(path: Path, chunk_size: int) -> Iterator[list[dict[str, Any]]]:
-    """The file's rows, chunk by chunk: memory is bounded by the chunk, not the file."""
+    """The file's rows, chunk by chunk: memory is bounded by the chunk, not the file.
+
+    A CSV cell that does not convert to its column's type leaves the row in, with that cell
+    unknown and the column named under INVALID, so that one bad row does not stop a run.
+    """
     if not path.is_file():
         raise PopulationError(f"no population file at '{path}'")
     if path.suffix == ".parquet":
@@ -186,7 +194,15 @@ def read_batches(path: Path, chunk_size: int) -> Iterator[list[dict[str, Any]]]:
     else:
         raise PopulationError(f"'{path.name}': a population is a .parquet or .csv file")
     for batch in batches:
-        yield batch.to_pylist()
+        rows = batch.to_pylist()
+        if INVALID in batch.schema.names:
+            for row in rows:
+                if row[INVALID] is None:
+                    del row[INVALID]
+        yield rows
+
+
+INVALID = "invalid_columns"  # a CSV row's cells that could not be read, by column name
 
 
 def _parquet_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:
@@ -195,53 +211,91 @@ def _parquet_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:
     except (pa.ArrowException, OSError) as error:
         raise PopulationError(f"'{path.name}' is not a readable Parquet file") from error
     _check_columns(path, source.schema_arrow.names)
-    for batch in source.iter_batches(batch_size=chunk_size, columns=list(COLUMNS)):
-        yield batch.cast(SCHEMA, safe=True)
+    try:
+        for batch in source.iter_batches(batch_size=chunk_size, columns=list(COLUMNS)):
+            yield batch.cast(SCHEMA, safe=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        raise PopulationError(f"'{path.name}': its columns do not have the table's types") from None
 
 
 def _csv_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:
-    """CSV: list columns as dates separated by ';', empty cells unknown."""
-    text_types = {name: pa.string() for name in LIST_COLUMNS}
-    types = {f.name: f.type for f in SCHEMA if f.name not in LIST_COLUMNS} | text_types
-    options = pa_csv.ConvertOptions(
-        column_types=types, include_columns=list(COLUMNS), strings_can_be_null=True
-    )
-    read = pa_csv.ReadOptions(block_size=1 << 20)
+    """CSV: every cell read as text, then converted column by column."""
     _check_columns(path, _csv_header(path))
+    options = pa_csv.ConvertOptions(
+        column_types={name: pa.string() for name in COLUMNS},
+        include_columns=list(COLUMNS),
+        strings_can_be_null=True,
+    )
     try:
-        reader = pa_csv.open_csv(path, read_options=read, convert_options=options)
-        pending: list[pa.RecordBatch] = []
-        rows = 0
-        for batch in reader:
-            pending.append(_with_date_lists(batch))
-            rows += batch.num_rows
-            if rows >= chunk_size:
-                yield from _rebatch(pending, chunk_size)
-                pending, rows = [], 0
-        yield from _rebatch(pending, chunk_size)
+        reader = pa_csv.open_csv(
+            path, read_options=pa_csv.ReadOptions(block_size=1 << 20), convert_options=options
+        )
+        for block in reader:
+            for start in range(0, block.num_rows, chunk_size):
+                yield _typed(block.slice(start, chunk_size))
     except pa.ArrowInvalid as error:
         raise PopulationError(f"'{path.name}': {_first_line(error)}") from None
 
 
-def _with_date_lists(batch: pa.RecordBatch) -> pa.RecordBatch:
+def _typed(block: pa.RecordBatch) -> pa.RecordBatch:
+    """Text cells to the table's types; a cell that does not convert is named, not fatal."""
+    n = block.num_rows
+    bad: list[list[str]] = [[] for _ in range(n)]
     columns = []
-    for name in batch.schema.names:
-        column = batch.column(name)
-        if name in LIST_COLUMNS:
-            column = pa.array([_date_list(text) for text in column.to_pylist()], type=DATES)
-        columns.append(column)
-    return pa.RecordBatch.from_arrays(columns, schema=SCHEMA)
+    for field in SCHEMA:
+        text = block.column(field.name)
+        if field.name in LIST_COLUMNS:
+            values = [
+                _cell(_date_list, cell, field.name, i, bad)
+                for i, cell in enumerate(text.to_pylist())
+            ]
+            columns.append(pa.array(values, type=DATES))
+            continue
+        try:
+            columns.append(pc.cast(text, field.type))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            convert = _CELL.get(str(field.type), _money_cell)
+            values = [
+                _cell(convert, cell, field.name, i, bad) for i, cell in enumerate(text.to_pylist())
+            ]
+            columns.append(pa.array(values, type=field.type))
+    invalid = pa.array([", ".join(names) or None for names in bad], type=pa.string())
+    schema = SCHEMA.append(pa.field(INVALID, pa.string()))
+    return pa.RecordBatch.from_arrays([*columns, invalid], schema=schema)
 
 
-def _date_list(text: str | None) -> list[dt.date] | None:
-    if text is None:
+def _cell(convert: Any, cell: str | None, column: str, row: int, bad: list[list[str]]) -> Any:
+    if cell is None:
         return None
-    return [dt.date.fromisoformat(part) for part in text.split(";") if part.strip()]
+    try:
+        return convert(cell)
+    except (ValueError, ArithmeticError):
+        bad[row].append(column)
+        return None
 
 
-def _rebatch(batches: list[pa.RecordBatch], size: int) -> Iterator[pa.RecordBatch]:
-    if batches:
-        yield from pa.Table.from_batches(batches, schema=SCHEMA).to_batches(max_chunksize=size)
+def _money_cell(text: str) -> Decimal:
+    value = Decimal(text.strip())
+    if not value.is_finite() or value != value.quantize(Decimal("0.01")) or abs(value) >= 10**9:
+        raise ValueError("not an amount in cents")
+    return value
+
+
+def _bool_cell(text: str) -> bool:
+    if text.strip().lower() not in ("true", "false"):
+        raise ValueError("not true or false")
+    return text.strip().lower() == "true"
+
+
+_CELL: dict[str, Any] = {
+    "date32[day]": lambda text: dt.date.fromisoformat(text.strip()),
+    "bool": _bool_cell,
+    "string": str,
+}
+
+
+def _date_list(text: str) -> list[dt.date]:
+    return [dt.date.fromisoformat(part.strip()) for part in text.split(";") if part.strip()]
 
 
 def _csv_header(path: Path) -> list[str]:
