@@ -59,11 +59,11 @@ def read_profile(plan: Plan, profile: Profile) -> dict[str, Any]:
     return {name: read(roots) for name, read in plan.readers}
 
 
-def run(
+def start_trace(
     plan: Plan, profile: Profile, peildatum: dt.date, what_if: Mapping[str, Any] | None = None
 ) -> Trace:
-    """Derive every fact. `what_if` replaces parameter values for this run only (reforms,
-    mutation tests); the receipt then shows the values used."""
+    """A trace holding the profile's input facts and the figures in force: what every backend
+    starts from before it derives anything."""
     municipality = municipality_key(profile.municipality) if profile.municipality else None
     dated = plan.on(peildatum, municipality)
     if what_if:
@@ -72,17 +72,29 @@ def run(
     roles: dict[str, int] = {}
     for member in profile.members:
         roles[member.role.value] = roles.get(member.role.value, 0) + 1
-    trace = Trace(plan, dated, facts, profile.municipality, input_hash(profile), roles)
+    return Trace(plan, dated, facts, profile.municipality, input_hash(profile), roles)
+
+
+def run(
+    plan: Plan, profile: Profile, peildatum: dt.date, what_if: Mapping[str, Any] | None = None
+) -> Trace:
+    """Derive every fact. `what_if` replaces parameter values for this run only (reforms,
+    mutation tests); the receipt then shows the values used."""
+    trace = start_trace(plan, profile, peildatum, what_if)
+    facts, dated = trace.facts, trace.dated
     ctx = Context(facts, dated.params, peildatum)
     try:
         for step in dated.steps:
-            facts[step.fact] = _derive(step, ctx, trace)
+            facts[step.fact] = derive(step, ctx, trace)
     except KeyError as exc:
         raise EvaluationError(f"parameter {exc} has no value on {peildatum.isoformat()}") from None
     return trace
 
 
-def _derive(step: Step, ctx: Context, trace: Trace) -> Any:
+def derive(step: Step, ctx: Context, trace: Any) -> Any:
+    """One fact by the default logic: the rules that hold, overrides, conflicts, open rules.
+
+    `trace` receives `decided_by` and `conflicts` (a Trace, or any object with those maps)."""
     holding: list[Candidate] = []
     open_: list[tuple[Candidate, Unknown]] = []
     for candidate in step.candidates:
