@@ -25,7 +25,13 @@ from engine.compile.plan import Plan
 from engine.errors import ProfileError
 from engine.explain.outcome import outcomes
 from engine.model.profile import profile_from_dict
-from engine.population.table import INVALID, PopulationError, profile_of, read_batches
+from engine.population.table import (
+    INVALID,
+    PopulationError,
+    profile_of,
+    read_record_batches,
+    rows_of,
+)
 from engine.run.evaluate import run
 
 RESULT_SCHEMA = pa.schema(
@@ -97,25 +103,40 @@ def run_batch(
     peildatum: dt.date,
     chunk_size: int = CHUNK,
     progress: Callable[[int], None] | None = None,
+    backend: str = "native",
 ) -> BatchSummary:
-    """Evaluate every household of a population file and write the results (Parquet or CSV)."""
+    """Evaluate every household of a population file and write the results (Parquet or CSV).
+
+    backend: `native` (a profile per household) or `vector` (column-wise, same results)."""
     if out.suffix not in (".parquet", ".csv"):
         raise PopulationError(f"'{out.name}': write results to .parquet or .csv")
     if out.resolve() == population.resolve():
         raise PopulationError("the results file would overwrite the population")
     summary = BatchSummary()
     started = time.perf_counter()
+    if backend not in BACKENDS:
+        raise PopulationError(f"backend '{backend}': choose one of {', '.join(BACKENDS)}")
     with _writer(out) as write:  # written beside `out`, moved there only when complete
-        for rows in read_batches(population, chunk_size):
-            write(
-                pa.RecordBatch.from_pylist(
-                    result_rows(rows, plan, peildatum, summary), RESULT_SCHEMA
-                )
-            )
+        for chunk in read_record_batches(population, chunk_size):
+            write(_results(chunk, plan, peildatum, summary, backend))
             if progress:
-                progress(len(rows))
+                progress(chunk.num_rows)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+BACKENDS = ("native", "vector")
+
+
+def _results(
+    chunk: pa.RecordBatch, plan: Plan, peildatum: dt.date, summary: BatchSummary, backend: str
+) -> pa.RecordBatch:
+    if backend == "vector":
+        from engine.backends.vector.batch import vector_result_batch
+
+        return vector_result_batch(chunk, plan, peildatum, summary, RESULT_SCHEMA)
+    rows = result_rows(rows_of(chunk), plan, peildatum, summary)
+    return pa.RecordBatch.from_pylist(rows, RESULT_SCHEMA)
 
 
 @contextmanager

@@ -180,6 +180,21 @@ def count_rows(path: Path) -> int | None:
 
 
 def read_batches(path: Path, chunk_size: int) -> Iterator[list[dict[str, Any]]]:
+    """The file's rows as dicts, chunk by chunk (see `read_record_batches`)."""
+    for batch in read_record_batches(path, chunk_size):
+        yield rows_of(batch)
+
+
+def rows_of(batch: pa.RecordBatch) -> list[dict[str, Any]]:
+    rows = batch.to_pylist()
+    if INVALID in batch.schema.names:
+        for row in rows:
+            if row[INVALID] is None:
+                del row[INVALID]
+    return rows
+
+
+def read_record_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:
     """The file's rows, chunk by chunk: memory is bounded by the chunk, not the file.
 
     A CSV cell that does not convert to its column's type leaves the row in, with that cell
@@ -188,18 +203,11 @@ def read_batches(path: Path, chunk_size: int) -> Iterator[list[dict[str, Any]]]:
     if not path.is_file():
         raise PopulationError(f"no population file at '{path}'")
     if path.suffix == ".parquet":
-        batches = _parquet_batches(path, chunk_size)
+        yield from _parquet_batches(path, chunk_size)
     elif path.suffix == ".csv":
-        batches = _csv_batches(path, chunk_size)
+        yield from _csv_batches(path, chunk_size)
     else:
         raise PopulationError(f"'{path.name}': a population is a .parquet or .csv file")
-    for batch in batches:
-        rows = batch.to_pylist()
-        if INVALID in batch.schema.names:
-            for row in rows:
-                if row[INVALID] is None:
-                    del row[INVALID]
-        yield rows
 
 
 INVALID = "invalid_columns"  # a CSV row's cells that could not be read, by column name
@@ -282,9 +290,11 @@ def _money_cell(text: str) -> Decimal:
 
 
 def _bool_cell(text: str) -> bool:
-    if text.strip().lower() not in ("true", "false"):
+    """As Arrow reads a yes/no cell: true/false or 1/0, in any case."""
+    word = text.strip().lower()
+    if word not in ("true", "false", "1", "0"):
         raise ValueError("not true or false")
-    return text.strip().lower() == "true"
+    return word in ("true", "1")
 
 
 _CELL: dict[str, Any] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -90,21 +91,32 @@ def apply(
     val = falses(n) if kind == "bool" else np.full(n, None, dtype=object)
     raised = falses(n)
     where = np.flatnonzero(rows)
-    if len(where):
-        results = _safe(function, len(parts))(*(p.val[where] for p in parts))
+    if not len(where):
+        return val, raised
+    arguments = [p.val[where] for p in parts]
+    try:  # the common case: nothing raises, and numpy loops without a guard per element
+        results = _ufunc(function, len(parts))(*arguments)
+        failed = falses(len(where))
+    except (ValueError, OverflowError, ArithmeticError):
+        results = _guarded(function, len(parts))(*arguments)
         failed = np.fromiter((r is _RAISED for r in results), dtype=bool, count=len(where))
-        raised[where[failed]] = True
-        ok = where[~failed]
-        val[ok] = results[~failed]
-        if kind == "bool":
-            val = val.astype(bool)
+    raised[where[failed]] = True
+    val[where[~failed]] = results[~failed]
+    if kind == "bool":
+        val = val.astype(bool)
     return val, raised
 
 
 _RAISED = object()
 
 
-def _safe(function: Callable[..., Any], nin: int) -> Any:
+@cache
+def _ufunc(function: Callable[..., Any], nin: int) -> Any:
+    return np.frompyfunc(function, nin, 1)
+
+
+@cache
+def _guarded(function: Callable[..., Any], nin: int) -> Any:
     """A numpy ufunc over objects that yields _RAISED where native evaluation would raise."""
 
     def guarded(*args: Any) -> Any:

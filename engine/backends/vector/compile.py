@@ -19,7 +19,6 @@ from engine.backends.vector.columns import Col, Coll, apply, constant, falses, g
 from engine.lang import ir
 from engine.lang.compile import _SCALAR_FUNCTIONS, _divide
 from engine.lang.types import Scope, check
-from engine.values import age_on
 
 ColumnFn = Callable[["Env"], Col]
 
@@ -239,9 +238,49 @@ def _call(node: ir.Call, scope: Scope, kind: str) -> ColumnFn:
         return _collection(node, scope)
     args = [compile_column(a, scope) for a in node.args]
     if name == "leeftijd":
-        birth = args[0]
-        return _strict([birth, lambda env: constant(env.peildatum, env.n, "object")], age_on, kind)
+        return _age(args[0])
+    if name in ("min", "max") and len(args) >= 2:
+        return _extreme(args, np.minimum if name == "min" else np.maximum)
     return _strict(args, _SCALAR_FUNCTIONS[name], kind)
+
+
+def _age(birth: ColumnFn) -> ColumnFn:
+    """Completed years on the peildatum, for all households at once (as `age_on`)."""
+
+    def evaluate(env: Env) -> Col:
+        born = birth(env)
+        known = np.flatnonzero(~born.unk)
+        val = np.full(env.n, None, dtype=object)
+        if len(known):
+            days = np.array(born.val[known].tolist(), dtype="datetime64[D]")
+            months = days.astype("datetime64[M]")
+            year = months.astype("datetime64[Y]").astype(np.int64) + 1970
+            month = months.astype(np.int64) % 12 + 1
+            day = (days - months).astype(np.int64) + 1
+            on = env.peildatum
+            before = (month > on.month) | ((month == on.month) & (day > on.day))
+            val[known] = (on.year - year - before).tolist()
+        return Col(val, born.unk, born.pol, born.err)
+
+    return evaluate
+
+
+def _extreme(parts: list[ColumnFn], pick: Any) -> ColumnFn:
+    """min() or max() of known values, element-wise (comparisons of numbers cannot raise)."""
+
+    def evaluate(env: Env) -> Col:
+        values = [part(env) for part in parts]
+        unk, pol, err = _merge(values, env.n)
+        val = np.full(env.n, None, dtype=object)
+        known = np.flatnonzero(~unk)
+        if len(known):
+            result = values[0].val[known]
+            for value in values[1:]:
+                result = pick(result, value.val[known])
+            val[known] = result
+        return Col(val, unk, pol, err)
+
+    return evaluate
 
 
 def _collection(node: ir.Call, scope: Scope) -> ColumnFn:

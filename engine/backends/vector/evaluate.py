@@ -243,34 +243,68 @@ def _value(batch: Batch, dated: DatedPlan, name: str, n: int, kind: str) -> Col:
     return constant(dated.params.get(name, Unknown()), n, kind)
 
 
-def _scheme_outcomes(plan: Plan, dated: DatedPlan, batch: Batch, scheme_id: str) -> list[Outcome]:
+@dataclass(frozen=True)
+class SchemeColumns:
+    """One scheme's outcome for every household of a batch."""
+
+    status: np.ndarray  # text
+    amount: np.ndarray  # Decimal in cents, or None
+    period: str
+    amounts: dict[str, tuple[np.ndarray, np.ndarray, str]]  # fact -> (known, cents, period)
+    policy_gap: np.ndarray
+
+
+def scheme_columns(plan: Plan, dated: DatedPlan, batch: Batch, scheme_id: str) -> SchemeColumns:
+    """As `engine.explain.outcome.scheme_outcome`, for all households at once."""
     n = batch.n
     spec = plan.schemes[scheme_id].spec
     status = _value(batch, dated, spec.outputs.status, n, "object")
-    statuses = np.where(status.unk, "undetermined", status.val)
+    statuses = np.where(status.unk, "undetermined", status.val).astype(str)
     outputs = [f for facts in plan.scheme_outputs[scheme_id].values() for f in facts]
     columns = {f: _value(batch, dated, f, n, _kind(plan.types[f])) for f in outputs}
     narrow = np.isin(statuses, ["not_eligible", "refer"])
     gap = status.unk & status.pol
     for f in outputs:
         gap |= ~narrow & columns[f].unk & columns[f].pol
-    amount_name = spec.outputs.amount
-    period = plan.derived[amount_name].spec.period if amount_name else "month"
-    amount_facts = plan.scheme_outputs[scheme_id]["amount"]
-    periods = {f: plan.derived[f].spec.period for f in amount_facts}
-    out = []
-    for i in range(n):
-        amount = None
-        if amount_name is not None and statuses[i] == "eligible":
-            col = columns[amount_name]
-            amount = None if col.unk[i] else to_cents(_decimal(col.val[i]))
-        amounts = tuple(
-            (f, to_cents(_decimal(columns[f].val[i])), periods[f])
-            for f in amount_facts
-            if not columns[f].unk[i]
-        )
-        out.append(Outcome(scheme_id, str(statuses[i]), amount, period, amounts, bool(gap[i])))
+    amounts = {
+        f: (~columns[f].unk, _cents(columns[f]), plan.derived[f].spec.period)
+        for f in plan.scheme_outputs[scheme_id]["amount"]
+    }
+    name = spec.outputs.amount
+    amount = np.full(n, None, dtype=object)
+    if name is not None:
+        known, cents, _ = amounts.get(name) or (~columns[name].unk, _cents(columns[name]), "")
+        paid = known & (statuses == "eligible")
+        amount[paid] = cents[paid]
+    period = plan.derived[name].spec.period if name else "month"
+    return SchemeColumns(statuses, amount, period, amounts, gap)
+
+
+_TO_CENTS = np.frompyfunc(lambda v: to_cents(_decimal(v)), 1, 1)
+
+
+def _cents(col: Col) -> np.ndarray:
+    out = np.full(len(col.unk), None, dtype=object)
+    known = ~col.unk
+    if known.any():
+        out[known] = _TO_CENTS(col.val[known])
     return out
+
+
+def _scheme_outcomes(plan: Plan, dated: DatedPlan, batch: Batch, scheme_id: str) -> list[Outcome]:
+    c = scheme_columns(plan, dated, batch, scheme_id)
+    facts = list(c.amounts.items())
+    return [
+        Outcome(
+            scheme_id,
+            str(c.status[i]),
+            c.amount[i],
+            c.period,
+            tuple((f, cents[i], period) for f, (known, cents, period) in facts if known[i]),
+            bool(c.policy_gap[i]),
+        )
+        for i in range(batch.n)
+    ]
 
 
 def _decimal(value: Any) -> Decimal:
