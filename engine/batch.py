@@ -116,9 +116,9 @@ def run_batch(
     started = time.perf_counter()
     if backend not in BACKENDS:
         raise PopulationError(f"backend '{backend}': choose one of {', '.join(BACKENDS)}")
-    with _writer(out) as write:  # written beside `out`, moved there only when complete
+    with writer(out) as write:  # written beside `out`, moved there only when complete
         for chunk in read_record_batches(population, chunk_size):
-            write(_results(chunk, plan, peildatum, summary, backend))
+            write(chunk_results(chunk, plan, peildatum, summary, backend))
             if progress:
                 progress(chunk.num_rows)
     summary.seconds = time.perf_counter() - started
@@ -128,9 +128,10 @@ def run_batch(
 BACKENDS = ("native", "vector")
 
 
-def _results(
+def chunk_results(
     chunk: pa.RecordBatch, plan: Plan, peildatum: dt.date, summary: BatchSummary, backend: str
 ) -> pa.RecordBatch:
+    """One chunk of household rows evaluated: result rows, counted into the summary."""
     if backend == "vector":
         from engine.backends.vector.batch import vector_result_batch
 
@@ -140,7 +141,7 @@ def _results(
 
 
 @contextmanager
-def _writer(path: Path) -> Iterator[Callable[[pa.RecordBatch], None]]:
+def writer(path: Path) -> Iterator[Callable[[pa.RecordBatch], None]]:
     """Writes result batches as they come, to a partial file that becomes `path` only when
     the run completes: a failed run leaves no results that look like a finished one."""
     partial = path.with_name(path.name + ".partial")

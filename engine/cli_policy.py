@@ -49,6 +49,17 @@ def add_policy_commands(commands: Any) -> None:
         default="native",
         help="native: one profile at a time; vector: column-wise, faster, same results",
     )
+    p.add_argument(
+        "--dask",
+        action="store_true",
+        help="evaluate partitions on Dask workers (a local cluster, or --scheduler)",
+    )
+    p.add_argument(
+        "--scheduler", default=None, help="with --dask: tcp://host:port of a running scheduler"
+    )
+    p.add_argument(
+        "--workers", type=int, default=None, help="with --dask, no --scheduler: local workers (2)"
+    )
     _progress_option(p)
 
     p = commands.add_parser(
@@ -112,12 +123,31 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     if args.chunk < 1:
         raise PolicyCommandError("--chunk must be at least 1")
-    plan = resolve(args.rules)
+    if not args.dask and (args.scheduler is not None or args.workers is not None):
+        raise PolicyCommandError("--scheduler and --workers go with --dask")
+    if args.workers is not None and args.workers < 1:
+        raise PolicyCommandError("--workers must be at least 1")
     total = count_rows(args.population) if args.population.is_file() else None
     with progress_bar("households evaluated", total, args.progress) as advance:
-        summary = run_batch(
-            args.population, args.out, plan, args.on, args.chunk, advance, args.backend
-        )
+        if args.dask:
+            from engine.distributed import run_distributed
+
+            summary = run_distributed(
+                args.population,
+                args.out,
+                args.rules,
+                args.on,
+                scheduler=args.scheduler,
+                workers=args.workers or 2,
+                progress=advance,
+                chunk_size=args.chunk,
+                backend=args.backend,
+            )
+        else:
+            plan = resolve(args.rules)
+            summary = run_batch(
+                args.population, args.out, plan, args.on, args.chunk, advance, args.backend
+            )
     rate = summary.households / summary.seconds if summary.seconds else 0
     print(
         f"{summary.households:,} households in {summary.seconds:.1f} s ({rate:,.0f}/s); "
