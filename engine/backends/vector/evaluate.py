@@ -145,7 +145,7 @@ def evaluate_batch(plan: Plan, dated: DatedPlan, batch: Batch) -> None:
 
 
 def _derive(step: CompiledStep, env: Env) -> Col:
-    """The native `_derive`, with masks: which rules hold, which are open, and the result."""
+    """The native `derive`, with masks: which rules hold, which are open, and the result."""
     n, kind = env.n, "bool" if step.is_bool else "object"
     conditions = [c(env) for c in step.conditions]
     err = falses(n)
