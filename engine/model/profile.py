@@ -84,12 +84,24 @@ def _weeks(value: Any) -> int:
     return value
 
 
+def _bsn(value: Any) -> str:
+    """A burgerservicenummer: nine digits that pass the elfproef. Never echoed in an error."""
+    if not isinstance(value, str) or len(value) != 9 or not value.isascii() or not value.isdigit():
+        raise ValueError("a BSN is written as nine digits")
+    digits = [int(c) for c in value]
+    total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
+    if total % 11 != 0 or not any(digits):
+        raise ValueError("this is not a valid BSN (the elfproef fails)")
+    return value
+
+
 # Enum fields accept their text values (as JSON and YAML give them) but nothing else.
 Lax = Field(strict=False)
 
 Money = Annotated[Decimal, BeforeValidator(_money)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Weeks = Annotated[int, BeforeValidator(_weeks)]
+Bsn = Annotated[str, BeforeValidator(_bsn)]
 
 
 class Model(BaseModel):
@@ -270,6 +282,7 @@ class Integration(Model):
 class Person(Model):
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     role: Annotated[Role, Lax]
+    bsn: Bsn | None = None  # checked with the elfproef; no rule reads it, no output shows it
     relation_to_applicant: Annotated[Relation | None, Lax] = None
     birth_date: Date | None = None
     nationality: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")  # ISO 3166 alpha-2
