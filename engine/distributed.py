@@ -125,11 +125,12 @@ def evaluate_partition(
         raise
     except EngineError as error:
         raise DistributedError(f"worker {_worker_name()}: {error}") from None
-    except Exception as error:  # a bug: the worker's log has the traceback
-        log.exception("households %d-%d failed", start + 1, stop)
+    except Exception as error:  # a bug: the worker's log names its type, never its message
+        # The type and where, never the message: a library's message may quote a cell's value.
+        log.error("households %d-%d failed (%s)", start + 1, stop, type(error).__name__)
         raise DistributedError(
             f"worker {_worker_name()} failed on households {start + 1:,}-{stop:,} "
-            f"({type(error).__name__}); the worker's log has the details"
+            f"({type(error).__name__}); the worker's log says where"
         ) from None
 
 
