@@ -41,7 +41,7 @@ import hashlib
 import itertools
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from engine.backends.durable.codec import decode, encode
 from engine.backends.durable.errors import DurableBackendError
@@ -102,17 +102,14 @@ Slot = tuple[str, "str | tuple[str, ...]"]
 Slots = tuple[Slot, ...]
 
 
-class Actions:
+class Actions(Protocol):
     """The actions a ruleset calls, each made for one rule from its slots."""
 
-    def step(self, step: Step, slots: Slots) -> Callable[[Any], None]:
-        raise NotImplementedError
+    def step(self, step: Step, slots: Slots) -> Callable[[Any], None]: ...
 
-    def gate(self, name: str, slots: Slots) -> Callable[[Any], None]:
-        raise NotImplementedError
+    def gate(self, name: str, slots: Slots) -> Callable[[Any], None]: ...
 
-    def done(self, slots: Slots) -> Callable[[Any], None]:
-        raise NotImplementedError
+    def done(self, slots: Slots) -> Callable[[Any], None]: ...
 
 
 def _pattern(kind: str, name: str) -> dict[str, Any]:
@@ -299,7 +296,7 @@ class DurableEngine:
         del self._sessions[sid]
 
 
-class _EngineActions(Actions):
+class _EngineActions:
     """Actions that derive with the native semantics and record failures per session."""
 
     def __init__(self, dated: DatedPlan, sessions: dict[str, _Session]):
