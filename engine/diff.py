@@ -144,7 +144,7 @@ def _record(impact: Impact, case: Case, before: Trace, after: Trace) -> None:
     place = impact.by_municipality.setdefault(municipality, MunicipalityImpact())
     impact.households += 1
     place.households += 1
-    better = worse = False
+    better = worse = changed = False
     household_delta = Decimal(0)
     for old, new in zip(outcomes(before), outcomes(after), strict=True):
         scheme = impact.by_scheme.setdefault(old.scheme, SchemeImpact())
@@ -152,6 +152,7 @@ def _record(impact: Impact, case: Case, before: Trace, after: Trace) -> None:
         if (old.status, old.amount, old.amounts) == (new.status, new.amount, new.amounts):
             continue
         impact.changes += 1
+        changed = True
         if len(impact.changed) < EXAMPLES_KEPT:
             impact.changed.append(
                 (
@@ -178,23 +179,16 @@ def _record(impact: Impact, case: Case, before: Trace, after: Trace) -> None:
         scheme.loss += lost
         better, worse = better or gained, worse or lost
         household_delta += delta
-    _record_household(impact, place, better, worse, household_delta, before, after)
+    for rule_id in {rule_id for rule_id, _ in _rules_differing(before, after)}:
+        impact.rules_changed[rule_id] += 1
+    if changed:
+        _record_household(impact, place, better, worse, household_delta)
 
 
 def _record_household(
-    impact: Impact,
-    place: MunicipalityImpact,
-    better: bool,
-    worse: bool,
-    delta: Decimal,
-    before: Trace,
-    after: Trace,
+    impact: Impact, place: MunicipalityImpact, better: bool, worse: bool, delta: Decimal
 ) -> None:
-    differing = set(applied_rules(before).items()) ^ set(applied_rules(after).items())
-    for rule_id in {rule_id for rule_id, _ in differing}:
-        impact.rules_changed[rule_id] += 1
-    if not (better or worse or differing or _any_change(before, after)):
-        return
+    """A household with a changed outcome: winner, loser or mixed, and its monthly change."""
     place.changed += 1
     place.winners += better and not worse
     place.losers += worse and not better
@@ -204,10 +198,9 @@ def _record_household(
         impact.monthly_deltas[int(delta.to_integral_value(ROUND_FLOOR))] += 1
 
 
-def _any_change(before: Trace, after: Trace) -> bool:
-    return [(o.status, o.amounts) for o in outcomes(before)] != [
-        (o.status, o.amounts) for o in outcomes(after)
-    ]
+def _rules_differing(before: Trace, after: Trace) -> set[tuple[str, str]]:
+    """Rules applied in one run and not the other, or in another version."""
+    return set(applied_rules(before).items()) ^ set(applied_rules(after).items())
 
 
 RANK = {"not_eligible": 0, "refer": 1, "eligible": 2}
