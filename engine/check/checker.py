@@ -28,6 +28,11 @@ from engine.run.profile_facts import PathError, check_scalar_path, item_type
 
 BUILTINS = {"peildatum": Declared("date", kind="builtin")}
 MUNICIPALITY_FACT = "gemeente"  # the input fact that municipal rules are conditioned on
+# Bounds that keep checking a hostile rule base fast: the bundled rules are far below each.
+MAX_VERSIONS = 50  # versions (validity windows) of one rule id
+MAX_RULES_PER_FACT = 100  # rules concluding one fact; conflicts are checked pairwise
+MAX_CONFLICTS_PER_FACT = 10  # conflicts reported for one fact before a summary
+MAX_OVERRIDE_PAIRS = 200_000  # (winner, loser) pairs in the transitive 'overrides' relation
 STATUS_VALUES = {"eligible", "not_eligible", "refer"}
 OUTPUT_TYPES = {
     "status": "text",
@@ -354,7 +359,13 @@ def _check_rules(book: RuleBook, scope: Scope, report: Any) -> list[CheckedRule]
             )
         if rule.scheme not in book.schemes:
             report(_problem(location, f"{label}: unknown scheme '{rule.scheme}'"))
-        for other in seen.get(spec.id, []):
+        versions = seen.setdefault(spec.id, [])
+        if len(versions) >= MAX_VERSIONS:
+            if len(versions) == MAX_VERSIONS:
+                report(_problem(location, f"{label} has more than {MAX_VERSIONS} versions"))
+                versions.append(rule)  # report once
+            continue
+        for other in versions:
             if _windows_overlap(other.spec.valid, spec.valid):
                 report(
                     _problem(
@@ -362,7 +373,8 @@ def _check_rules(book: RuleBook, scope: Scope, report: Any) -> list[CheckedRule]
                         f"{label} is defined twice with overlapping validity (also at {other.location})",
                     )
                 )
-        seen.setdefault(spec.id, []).append(rule)
+                break
+        versions.append(rule)
         when = _parse_checked(spec.when, scope, "bool", location, f"{label} 'when'", report)
         if when is not None and rule.municipality is not None:
             when = _only_in(rule.municipality, when)
@@ -496,7 +508,17 @@ def _check_precedence(
                     first.location, f"rules override each other in a circle: {', '.join(component)}"
                 )
             )
-    reach = transitive_closure(overrides)
+    reach = transitive_closure(overrides, MAX_OVERRIDE_PAIRS)
+    if reach is None:
+        first = next(r for r in book.rules if r.spec.overrides)
+        report(
+            _problem(
+                first.location,
+                f"the rules override each other in chains of more than {MAX_OVERRIDE_PAIRS} "
+                "pairs in all: too many to check",
+            )
+        )
+        return {}
     dominated: dict[str, set[str]] = {rule_id: set() for rule_id in declared}
     for winner, losers in reach.items():
         for loser in losers:
@@ -559,6 +581,16 @@ def _check_conflicts(
         for fact, value in r.then:
             by_fact.setdefault(fact, []).append((r, value))
     for fact, candidates in sorted(by_fact.items()):
+        if len(candidates) > MAX_RULES_PER_FACT:
+            report(
+                _problem(
+                    candidates[MAX_RULES_PER_FACT][0].rule.location,
+                    f"'{fact}' is concluded by {len(candidates)} rules; "
+                    f"at most {MAX_RULES_PER_FACT} rules may conclude one fact",
+                )
+            )
+            continue
+        found: list[Problem] = []
         for i, (a, value_a) in enumerate(candidates):
             for b, value_b in candidates[i + 1 :]:
                 id_a, id_b = a.rule.spec.id, b.rule.spec.id
@@ -577,7 +609,7 @@ def _check_conflicts(
                 same = " ".join(a.when.text.split()) == " ".join(b.when.text.split())
                 severity = "error" if same else "warning"
                 certainty = "always" if same else "may"
-                report(
+                found.append(
                     _problem(
                         b.rule.location,
                         f"rules '{id_a}' and '{id_b}' {certainty} both apply and conclude different values for "
@@ -585,6 +617,19 @@ def _check_conflicts(
                         severity,
                     )
                 )
+        for problem in found[:MAX_CONFLICTS_PER_FACT]:
+            report(problem)
+        rest = found[MAX_CONFLICTS_PER_FACT:]
+        if rest:
+            severity = "error" if any(p.severity == "error" for p in rest) else "warning"
+            report(
+                _problem(
+                    rest[0].location,
+                    f"{len(rest)} more pairs of rules may conclude different values for '{fact}' "
+                    "without precedence (not listed)",
+                    severity,
+                )
+            )
 
 
 def _same_constant(a: ir.Node, b: ir.Node) -> bool:

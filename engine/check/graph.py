@@ -54,9 +54,15 @@ def strongly_connected(nodes: list[str], edges: dict[str, set[str]]) -> list[lis
     return components
 
 
-def transitive_closure(edges: dict[str, set[str]]) -> dict[str, set[str]]:
-    """For each node, every node reachable from it (edges must be acyclic or it still ends)."""
+def transitive_closure(
+    edges: dict[str, set[str]], budget: int | None = None
+) -> dict[str, set[str]] | None:
+    """For each node, every node reachable from it (edges must be acyclic or it still ends).
+
+    None when the closure would hold more than `budget` pairs in all.
+    """
     closure: dict[str, set[str]] = {}
+    size = 0
     for start in edges:
         seen: set[str] = set()
         frontier = list(edges[start])
@@ -65,6 +71,9 @@ def transitive_closure(edges: dict[str, set[str]]) -> dict[str, set[str]]:
             if node in seen:
                 continue
             seen.add(node)
+            size += 1
+            if budget is not None and size > budget:
+                return None
             frontier.extend(edges.get(node, ()))
         closure[start] = seen
     return closure

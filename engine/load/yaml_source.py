@@ -17,6 +17,9 @@ from engine.errors import Location, Problem
 
 MAX_FILE_BYTES = 2_000_000
 MAX_NODES = 200_000
+MAX_DEPTH = 64  # nesting of mappings and lists; the bundled files nest 6 deep
+MAX_SCALAR_CHARS = 20_000  # one text or value; the longest bundled text is under 1,000
+MAX_NUMBER_DIGITS = 30
 
 
 class LineDict(dict):
@@ -32,6 +35,7 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream: str):
         super().__init__(stream)
         self._nodes = 0
+        self._depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -50,7 +54,23 @@ class _Loader(yaml.SafeLoader):
                 f"the file has more than {MAX_NODES} YAML nodes",
                 self.peek_event().start_mark,
             )
-        return super().compose_node(parent, index)
+        event = self.peek_event()
+        if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_SCALAR_CHARS:
+            raise yaml.MarkedYAMLError(
+                None,
+                None,
+                f"a value is longer than {MAX_SCALAR_CHARS} characters",
+                event.start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
         mapping = LineDict()
@@ -79,7 +99,13 @@ def _construct_decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
         number = Decimal(text)
     except InvalidOperation:
         number = None
-    if number is None or not number.is_finite():
+    digits = sum(c.isdigit() for c in text)
+    if (
+        number is None
+        or not number.is_finite()
+        or "e" in text.lower()
+        or digits > MAX_NUMBER_DIGITS
+    ):
         raise yaml.MarkedYAMLError(
             None, None, f"'{text[:20]}' is not a plain decimal number", node.start_mark
         )
@@ -90,6 +116,10 @@ def _guarded(construct: Any, what: str) -> Any:
     """Wrap a scalar constructor so that a value it cannot build is an error with its line."""
 
     def build(loader: _Loader, node: yaml.ScalarNode) -> Any:
+        if sum(c.isdigit() for c in node.value) > MAX_NUMBER_DIGITS:
+            raise yaml.MarkedYAMLError(
+                None, None, f"a number longer than {MAX_NUMBER_DIGITS} digits", node.start_mark
+            )
         try:
             return construct(loader, node)
         except (ValueError, OverflowError):
@@ -122,20 +152,27 @@ def read_yaml_text(text: str, name: str) -> Any:
     """Parse YAML text; raise YamlError with file:line on any problem."""
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
         raise YamlError(Problem(Location(name), f"the file is larger than {MAX_FILE_BYTES} bytes"))
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # refuses control characters (binary junk) at once
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = exc.problem or exc.context or "not valid YAML"
         raise YamlError(Problem(Location(name, line), f"YAML: {reason}")) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        reason = f"YAML: the file holds a control character (#x{code:04x}); it must be plain text"
+        raise YamlError(Problem(Location(name, line), reason)) from None
     except yaml.YAMLError as exc:
         raise YamlError(Problem(Location(name), f"YAML: {exc}")) from None
     except RecursionError:
         raise YamlError(Problem(Location(name), "YAML: nested too deeply")) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_yaml_file(path: Path, display_name: str | None = None) -> Any:
@@ -145,9 +182,11 @@ def read_yaml_file(path: Path, display_name: str | None = None) -> Any:
             raise YamlError(
                 Problem(Location(name), f"the file is larger than {MAX_FILE_BYTES} bytes")
             )
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise YamlError(Problem(Location(name), "the file is not UTF-8 text")) from None
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise YamlError(Problem(Location(name, line), "the file is not UTF-8 text")) from None
     except OSError as exc:
         raise YamlError(Problem(Location(name), f"cannot read the file: {exc.strerror}")) from None
     return read_yaml_text(text, name)

@@ -1,0 +1,186 @@
+"""`advise` is safe to call from many threads: the results equal those of a sequential run.
+
+10,000 mixed profiles (generated households of several seeds, part of them with facts left out,
+in several municipalities or none, on several peildata) are first advised one after another.
+Then 8 threads start together at a barrier, each going through all 10,000 in its own shuffled
+order, on a freshly loaded plan whose per-date caches are empty, so that the plan loading and
+the caches fill concurrently. One thread builds the full advice JSON; under the GIL that costs
+about 1.6 ms a profile, so the other seven compare the evaluated outcomes of every scheme
+(`engine.evaluate` + `outcomes`), the part of the advice where shared state could leak.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import random
+import threading
+from typing import Any
+
+import pytest
+
+import engine
+import engine.api
+from engine.errors import ProfileError
+from engine.explain.outcome import outcomes
+from engine.population.generate import generate
+
+THREADS = 8
+PROFILES = 10_000
+MUNICIPALITIES = ["Kerkrade", "Alphen aan den Rijn", "Westland", "Voorbeeldgemeente", "Utrecht"]
+PEILDATA = [
+    dt.date(2025, 1, 1),
+    dt.date(2025, 6, 30),
+    dt.date(2025, 12, 31),
+    dt.date(2026, 1, 1),
+    dt.date(2026, 1, 15),
+    dt.date(2026, 7, 1),
+    dt.date(2026, 12, 31),
+]
+
+
+def _drop_some(value: Any, rng: random.Random, rate: float) -> Any:
+    """A copy with some fields left out (unknown), at any depth."""
+    if isinstance(value, dict):
+        return {
+            k: _drop_some(v, rng, rate)
+            for k, v in value.items()
+            if k in ("id", "role", "members") or rng.random() >= rate
+        }
+    if isinstance(value, list):
+        return [_drop_some(v, rng, rate) for v in value]
+    return value
+
+
+def mixed_profiles() -> list[tuple[dict[str, Any], dt.date]]:
+    rng = random.Random(20260115)
+    cases: list[tuple[dict[str, Any], dt.date]] = []
+    per_seed = PROFILES // 5
+    for seed in (1, 2, 3, 4, 5):
+        for household in generate(per_seed, seed=seed, today=dt.date(2025 + seed % 2, 3, 1)):
+            profile = copy.deepcopy(household)
+            kind = rng.random()
+            if kind < 0.4:
+                dropped = _drop_some(profile, rng, rng.choice([0.02, 0.1, 0.3]))
+                try:
+                    engine.profile_from_dict(dropped)
+                    profile = dropped
+                except ProfileError:
+                    pass  # a field that may not be left out (an income without its kind)
+            if kind < 0.7:
+                choice = rng.choice([*MUNICIPALITIES, None])
+                if choice is None:
+                    profile.pop("municipality", None)
+                else:
+                    profile["municipality"] = choice
+            cases.append((profile, rng.choice(PEILDATA)))
+    assert len(cases) == PROFILES
+    return cases
+
+
+def _full(profile: dict[str, Any], day: dt.date) -> str:
+    return engine.advise(profile, day).to_json()
+
+
+def _outcomes(profile: dict[str, Any], day: dt.date) -> list[Any]:
+    return outcomes(engine.evaluate(profile, day))
+
+
+@pytest.fixture
+def fresh_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No plan loaded yet: the first callers load it and fill its date caches together."""
+    monkeypatch.setattr(engine.api, "_plans", {})
+    monkeypatch.setattr(engine.api, "_default_plan", None)
+
+
+def test_eight_threads_give_the_sequential_results(fresh_plans: None) -> None:
+    cases = mixed_profiles()
+    plan = engine.load_plan()
+    expected_json = [engine.advise(p, d, plan).to_json() for p, d in cases]
+    expected_outcomes = [outcomes(engine.evaluate(p, d, plan)) for p, d in cases]
+    statuses = {o.status for result in expected_outcomes for o in result}
+    assert statuses >= {"eligible", "not_eligible", "undetermined"}  # a mixed population
+    engine.api._plans.clear()
+    engine.api._default_plan = None
+
+    barrier = threading.Barrier(THREADS)
+    results: dict[int, list[tuple[int, Any]]] = {}
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        order = list(range(PROFILES))
+        random.Random(index).shuffle(order)
+        compute = _full if index == 0 else _outcomes
+        done: list[tuple[int, Any]] = []
+        try:
+            barrier.wait()
+            for i in order:
+                profile, day = cases[i]
+                done.append((i, compute(profile, day)))
+        except BaseException as exc:  # reported below, with the thread that raised it
+            errors.append(exc)
+        results[index] = done
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == list(range(THREADS))
+    for index, done in results.items():
+        assert len(done) == PROFILES
+        expected = expected_json if index == 0 else expected_outcomes
+        mismatches = [i for i, got in done if got != expected[i]]
+        assert mismatches == [], (index, mismatches[:5])
+    # everyone used one plan, loaded once, whose caches now hold every (date, municipality)
+    shared = engine.api.default_plan()
+    assert list(engine.api._plans.values()) == [shared]
+    assert {day for day, _ in shared._dated} == set(PEILDATA)
+
+
+def test_eight_threads_loading_the_plan_at_once_get_one_plan(fresh_plans: None) -> None:
+    barrier = threading.Barrier(THREADS)
+    plans: list[Any] = []
+    defaults: list[Any] = []
+
+    def work() -> None:
+        barrier.wait()
+        plans.append(engine.load_plan())
+        defaults.append(engine.api.default_plan())
+
+    threads = [threading.Thread(target=work) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(plans) == len(defaults) == THREADS
+    assert len({id(p) for p in plans}) == 1
+    assert {id(p) for p in defaults} == {id(plans[0])}
+
+
+def test_plan_date_cache_filled_by_many_threads_gives_one_view_per_key(fresh_plans: None) -> None:
+    plan = engine.load_plan()
+    barrier = threading.Barrier(THREADS)
+    seen: list[tuple[tuple[dt.date, str | None], Any]] = []
+    keys = [(day, m) for day in PEILDATA for m in ("kerkrade", "westland", None)]
+
+    def work(index: int) -> None:
+        order = keys[:]
+        random.Random(index).shuffle(order)
+        barrier.wait()
+        for day, municipality in order:
+            seen.append(((day, municipality), plan.on(day, municipality)))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == THREADS * len(keys)
+    for (day, municipality), view in seen:
+        assert view.peildatum == day and view.municipality == municipality
+        again = plan.on(day, municipality)
+        assert view.params == again.params
+        assert [s.fact for s in view.steps] == [s.fact for s in again.steps]
+        assert view.rules.keys() == again.rules.keys()
