@@ -47,8 +47,9 @@ class ProfileError(EngineError):
 
     def __init__(self, errors: list[tuple[str, str]]):
         self.errors = errors
-        lines = "\n".join(f"  {path}: {message}" for path, message in errors)
-        super().__init__(f"the profile is not valid ({len(errors)} problem(s)):\n{lines}")
+        # One line, so that the command line answers with one line whatever the problems.
+        found = "; ".join(f"{path}: {' '.join(message.split())}" for path, message in errors)
+        super().__init__(f"the profile is not valid ({len(errors)} problem(s)): {found}")
 
 
 class EvaluationError(EngineError):

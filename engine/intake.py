@@ -30,6 +30,7 @@ NONE = {"geen", "none", "-", "[]"}
 ROLE_OF_ROOT = {"applicant": "applicant", "partner": "partner"}
 COLLECTION_ROLES = {"children": "child", "other_residents": "other_resident"}
 PROFILE_FIELD_OF_PROPERTY = {"municipality_key": "municipality"}
+_NOT_YAML = object()
 _ITEM = re.compile(r"^(?P<collection>\w+)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
 
 
@@ -74,9 +75,11 @@ class IntakeSession:
         _write(self.plan, updated, fact, value)
         try:
             profile_from_dict(updated)
+            problems = None
         except ProfileError as exc:
             problems = "; ".join(message for _, message in exc.errors)
-            raise AnswerError(f"the answer to '{fact}' does not fit: {problems}") from None
+        if problems is not None:  # raised outside `except`: no hidden context with the profile
+            raise AnswerError(f"the answer to '{fact}' does not fit: {problems}")
         self.profile = updated
         self.skipped.discard(fact)
         self.advice = self._advise()
@@ -120,10 +123,12 @@ def parse_answer(question: Question, text: str) -> Any:
             return []
         try:
             items = read_yaml_text(raw, question.fact)
-        except YamlError:
+        except YamlError:  # raised below, not here: the YAML error quotes the answer's text
+            items = _NOT_YAML
+        if items is _NOT_YAML:
             raise AnswerError(
                 f"'{question.fact}' needs a list like [{{kind: wages, net_monthly: 1200}}] or geen"
-            ) from None
+            )
         if not isinstance(items, list):
             raise AnswerError(f"'{question.fact}' needs a list, or geen")
         return items
@@ -173,12 +178,17 @@ def _member(profile: dict[str, Any], role: str, fact: str) -> dict[str, Any]:
 
 def _item_of(profile: dict[str, Any], path: str, index: int, fact: str) -> dict[str, Any]:
     role = COLLECTION_ROLES.get(path)
-    if role is None:
-        raise AnswerError(f"'{fact}' cannot be answered one item at a time")
-    members = [m for m in profile.get("members", []) if m.get("role") == role]
-    if index >= len(members):
-        raise AnswerError(f"'{fact}' is about a household member who is not there")
-    return members[index]
+    if role is not None:
+        items = [m for m in profile.get("members", []) if m.get("role") == role]
+    else:  # a list inside the profile, such as minima.special_costs or applicant.incomes
+        root, *rest = path.split(".")
+        node: Any = _member(profile, ROLE_OF_ROOT[root], fact) if root in ROLE_OF_ROOT else profile
+        for key in rest if root in ROLE_OF_ROOT else [root, *rest]:
+            node = node.get(key) if isinstance(node, dict) else None
+        items = node if isinstance(node, list) else []
+    if index >= len(items) or not isinstance(items[index], dict):
+        raise AnswerError(f"'{fact}' is about an item that is not there")
+    return items[index]
 
 
 def _set(node: dict[str, Any], path: list[str], value: Any) -> None:

@@ -33,14 +33,23 @@ class Replay:
     advice_json: str = ""
 
 
-def replay(original_json: str, profile: Profile, plan: Plan | None = None) -> Replay:
+def _advice_of(original_json: str) -> dict[str, Any] | None:
+    """The advice with a receipt (peildatum and language), or None if it is not one."""
     try:
         original = json.loads(original_json)
         receipt = original["receipt"]
-        peildatum = receipt["peildatum"]
-        language = receipt["language"]
+        receipt["peildatum"], receipt["language"]
     except (ValueError, KeyError, TypeError):
-        raise ReplayError("this is not an advice in JSON with a receipt") from None
+        return None
+    return original if isinstance(receipt, dict) else None
+
+
+def replay(original_json: str, profile: Profile, plan: Plan | None = None) -> Replay:
+    original = _advice_of(original_json)
+    if original is None:  # raised outside `except`: a JSON error holds the whole advice text
+        raise ReplayError("this is not an advice in JSON with a receipt")
+    receipt = original["receipt"]
+    peildatum, language = receipt["peildatum"], receipt["language"]
     if input_hash(profile) != receipt.get("input_hash"):
         raise ReplayError("the profile is not the one this advice was given for (its hash differs)")
     again = advise(profile, dt.date.fromisoformat(peildatum), plan or default_plan(), language)

@@ -1,7 +1,8 @@
 """The citizen profile: one household, as the intake sees it.
 
 Strict: wrong types are refused, never coerced ("yes" is not a yes/no answer). A field left
-out or null is unknown, and the engine treats it as unknown, never as zero or false. An empty
+out or null is unknown, and the engine treats it as unknown, never as zero or false; a group
+of fields (assets, work, ...) is left out when nothing in it is known, not given as null. An empty
 list is a known "none" (no income); an absent list is unknown. Errors name the field path,
 never the value that was given.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
@@ -30,6 +33,9 @@ MAX_MONEY = Decimal("100000000")
 CENT = Decimal("0.01")  # one hundred million euros: anything larger is a typing error
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
 def _money(value: Any) -> Decimal:
     """Euros as Decimal with at most two decimals, from a number or a plain decimal text."""
     if isinstance(value, bool):
@@ -39,6 +45,8 @@ def _money(value: Any) -> Decimal:
     if isinstance(value, int):
         value = Decimal(value)
     if isinstance(value, str):
+        if not _PLAIN_NUMBER.fullmatch(value.strip()):  # Decimal() also reads "1_000", "١٢٣"
+            raise ValueError("an amount must be a plain decimal number like 1401.50")
         try:
             value = Decimal(value.strip())
         except InvalidOperation:
@@ -56,6 +64,11 @@ def _money(value: Any) -> Decimal:
     return value.quantize(CENT)  # canonical: 210, 210.0 and 210.00 are one amount
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Free text shown in an advice: no control or direction-changing characters, which could move
+# a terminal's cursor or make a text read otherwise than it is.
+PLAIN_TEXT = r"^[^\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
+
 # Dates outside this range are typing errors, and would overflow date arithmetic in rules.
 EARLIEST_DATE = dt.date(1880, 1, 1)
 LATEST_DATE = dt.date(2200, 12, 31)
@@ -65,6 +78,8 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         raise ValueError("give a date (YYYY-MM-DD), not a date and time")
     if isinstance(value, str):
+        if not ISO_DATE.fullmatch(value):
+            raise ValueError("a date must be written YYYY-MM-DD and exist")
         try:
             value = dt.date.fromisoformat(value)
         except ValueError:
@@ -323,7 +338,7 @@ class Assets(Model):
 class SpecialCost(Model):
     """A cost for which bijzondere bijstand may be asked (art. 35 Pw)."""
 
-    description: str = Field(min_length=1, max_length=120)
+    description: str = Field(min_length=1, max_length=120, pattern=PLAIN_TEXT)
     amount: Money
     incurred_on: Date | None = None
     necessary: bool | None = None  # necessary and arising from special circumstances
@@ -364,7 +379,7 @@ class Debts(Model):
 
 
 class Profile(Model):
-    municipality: str | None = Field(default=None, max_length=80)
+    municipality: str | None = Field(default=None, max_length=80, pattern=PLAIN_TEXT)
     reporting_date: Date | None = None  # datum van melding (art. 41, 44 Participatiewet)
     members: list[Person] = Field(min_length=1, max_length=30)
     assets: Assets = Assets()
@@ -402,33 +417,70 @@ class Profile(Model):
 
     @property
     def children(self) -> list[Person]:
-        return [m for m in self.members if m.role is Role.child]
+        return _by_id(m for m in self.members if m.role is Role.child)
 
     @property
     def other_residents(self) -> list[Person]:
-        return [m for m in self.members if m.role is Role.other_resident]
+        return _by_id(m for m in self.members if m.role is Role.other_resident)
 
     @property
     def owns_home(self) -> bool | None:
         return self.assets.owns_home
 
 
-def _error_path(loc: tuple[Any, ...]) -> str:
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _key(key: str, first: bool) -> str:
+    if _NAME.fullmatch(key):
+        return key if first else f".{key}"
+    return f"[{json.dumps(key)}]"  # any other key quoted and escaped: the path stays one line
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON objects as YAML mappings: a key given twice is refused, not silently the last."""
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("a key is given twice")
+    return dict(pairs)
+
+
+def _by_id(people: Iterable[Person]) -> list[Person]:
+    """Members of one role in the order of their ids, not of the list: an advice (and the
+    names of its missing facts, `kinderen[1]...`) must not depend on how members are listed."""
+    return sorted(people, key=lambda person: person.id)
+
+
+def _error_path(loc: tuple[Any, ...], data: Any) -> str:
+    """The path of a pydantic error location, followed through the input itself.
+
+    A part that is a key or index of the input is named (a key that is not text ends the path
+    at its mapping: it cannot be written as a path); a field left out is named; pydantic's own
+    validator names are left out.
+    """
     parts: list[str] = []
+    node = data
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(node, dict) and part in node:
+            if not isinstance(part, str):
+                break
+            parts.append(_key(part, not parts))
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             parts.append(f"[{part}]")
-        elif part in ("function-before[_money(), decimal]", "function-before[_date(), date]"):
-            continue
-        elif isinstance(part, str) and ("[" in part or "(" in part):
-            continue  # pydantic's internal validator names
-        else:
-            parts.append(("." if parts else "") + str(part))
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and _NAME.fullmatch(part):
+            parts.append(_key(part, not parts))  # a required field left out
+            node = None
     return "".join(parts) or "(profile)"
 
 
 def profile_from_dict(data: Any) -> Profile:
-    """Validate a profile; raise ProfileError that names field paths and never echoes values."""
+    """Validate a profile; raise ProfileError that names field paths and never echoes values.
+
+    The error is raised after the `except` clause, not in it: the pydantic error holds the
+    values given, and must not ride along as the ProfileError's (hidden) __context__.
+    """
     if not isinstance(data, dict):
         raise ProfileError([("(profile)", "a profile is a mapping with 'members' and more")])
     try:
@@ -437,26 +489,50 @@ def profile_from_dict(data: Any) -> Profile:
         problems = []
         for error in exc.errors(include_input=False, include_url=False):
             message = error["msg"].removeprefix("Value error, ")
-            problems.append((_error_path(error["loc"]), message))
-        raise ProfileError(problems) from None
+            loc = error["loc"][:-1] if error["type"] == "invalid_key" else error["loc"]
+            problems.append((_error_path(loc, data), message))  # a key not text: its mapping
     except RecursionError:
-        raise ProfileError([("(profile)", "the profile is nested too deeply")]) from None
+        problems = [("(profile)", "the profile is nested too deeply")]
+    raise ProfileError(problems)
 
 
 def profile_from_file(path: Path) -> Profile:
-    """Read a profile from a .json, .yaml or .yml file."""
-    from engine.load.yaml_source import YamlError, read_yaml_file
+    """Read a profile from a .json, .yaml or .yml file.
 
+    As in profile_from_dict, errors are raised outside the `except` clauses: a JSON or YAML
+    error holds the file's text (JSONDecodeError.doc, a YAML mark's buffer).
+    """
+    from engine.load.yaml_source import MAX_FILE_BYTES, YamlError, read_yaml_file
+
+    problem = None
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+            if path.stat().st_size > MAX_FILE_BYTES:  # as for YAML: bounded memory and time
+                problem = f"the file is larger than {MAX_FILE_BYTES} bytes"
+            else:
+                data = json.loads(
+                    path.read_text(encoding="utf-8"),
+                    parse_float=Decimal,
+                    object_pairs_hook=_no_duplicate_keys,
+                )
         except OSError as exc:
-            raise ProfileError([("(file)", f"cannot read the profile: {exc.strerror}")]) from None
+            problem = f"cannot read the profile: {exc.strerror}"
         except (ValueError, RecursionError) as exc:
-            raise ProfileError([("(file)", f"not valid JSON: {str(exc).split(':')[0]}")]) from None
+            problem = f"not valid JSON: {str(exc).split(':')[0]}"
     else:
         try:
             data = read_yaml_file(path, path.name)
         except YamlError as exc:
-            raise ProfileError([("(file)", exc.problem.message)]) from None
+            problem = _without_quotes(exc.problem.message)
+    if problem is not None:
+        raise ProfileError([("(file)", problem)])
     return profile_from_dict(data)
+
+
+_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+
+
+def _without_quotes(message: str) -> str:
+    """A YAML reader's message without the text it quotes from the file (a value, a tag)."""
+    first_line = message.strip().split("\n")[0]
+    return _QUOTED.sub("'…'", first_line)

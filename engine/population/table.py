@@ -8,6 +8,7 @@ it unknown, so that schemes can be decided for synthetic households.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 from collections.abc import Iterator
@@ -117,7 +118,7 @@ def _money(value: Decimal | None) -> str | None:
 
 def _adult(role: str, birth: dt.date | None, wages: Decimal | None) -> dict[str, Any]:
     person: dict[str, Any] = {"id": role, "role": role, "birth_date": _iso(birth)}
-    person.update(ASSUMED_PERSON)
+    person.update(copy.deepcopy(ASSUMED_PERSON))  # each person its own groups
     if wages is not None:  # an unknown income stays unknown; no wages is an empty list
         person["incomes"] = [{"kind": "wages", "net_monthly": str(wages)}] if wages else []
     return person
