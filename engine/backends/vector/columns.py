@@ -18,8 +18,6 @@ import numpy as np
 from engine.compile.plan import POLICY_PREFIX
 from engine.values import Unknown
 
-PLACEHOLDER = {"bool": False}  # object columns keep None where unknown
-
 
 @dataclass(slots=True)
 class Col:

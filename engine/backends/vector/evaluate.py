@@ -32,7 +32,6 @@ class CompiledStep:
     is_bool: bool
     conditions: tuple[ColumnFn, ...]
     values: tuple[ColumnFn, ...]
-    value_is_bool: tuple[bool, ...]
     dominated: tuple[tuple[int, ...], ...]  # per candidate: the candidates that override it
     default: Any
 
@@ -121,7 +120,6 @@ def _compile_step(plan: Plan, step: Step) -> CompiledStep:
         is_bool=plan.types[step.fact] == "bool",
         conditions=tuple(compile_column(c.rule.when_ir, scope) for c in step.candidates),
         values=tuple(compile_column(c.value_ir, scope) for c in step.candidates),
-        value_is_bool=tuple(plan.types[step.fact] == "bool" for _ in step.candidates),
         dominated=tuple(
             tuple(j for j, other in enumerate(ids) if other in c.rule.dominated_by)
             for c in step.candidates
@@ -191,7 +189,7 @@ def _derive(step: CompiledStep, env: Env) -> Col:
     relevant = [o & ~d & ~early for o, d in zip(open_, dominated, strict=True)]
     differs, open_pol = falses(n), falses(n)
     for i, value in enumerate(values):
-        differs |= relevant[i] & ~same(value, result, step.value_is_bool[i], step.is_bool)
+        differs |= relevant[i] & ~same(value, result, step.is_bool, step.is_bool)
         open_pol |= relevant[i] & (conditions[i].pol | (value.unk & value.pol))
         err |= relevant[i] & value.err
     unk = differs | result.unk
