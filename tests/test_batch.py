@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import gc
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from households import household, write_csv
 from support import PEILDATUM, ROOT
 
 from engine.batch import read_results, run_batch
@@ -23,38 +23,6 @@ from engine.population.table import COLUMNS, PopulationError
 
 PLAN = resolve("bundled")
 SCHEMES = set(PLAN.schemes)
-
-
-def household(household_id: str, **cells: str) -> dict[str, str]:
-    """A single Dutch applicant of 30 (born 1995-06-01) without income, € 500 savings, renting.
-
-    Empty cells are unknown; columns not named here stay empty.
-    """
-    row = dict.fromkeys(COLUMNS, "")
-    row.update(
-        household_id=household_id,
-        municipality="Zevenaar",
-        household_type="single",
-        applicant_birth_date="1995-06-01",
-        nationality="NL",
-        applicant_net_wages="0",
-        bank_and_cash="500.00",
-        owns_home="false",
-        housing_costs_monthly="600.00",
-        problematic_debts="false",
-        total_debts="0",
-        municipal_tax_assessment="350.00",
-    )
-    row.update(cells)
-    return row
-
-
-def write_csv(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...] = COLUMNS) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def results(path: Path) -> dict[str, list[dict[str, Any]]]:

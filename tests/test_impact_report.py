@@ -8,7 +8,6 @@ of € 400,43 a month. With a housemate of 27 or older, or none, nothing changes
 
 from __future__ import annotations
 
-import csv
 import re
 import struct
 import subprocess
@@ -19,12 +18,13 @@ from pathlib import Path
 
 import pytest
 from browser import render_in_browser
+from households import household as standard_household
+from households import write_csv
 from support import PEILDATUM, ROOT
 
 from engine.diff import Impact, compare, resolve
 from engine.population.generate import write_population
 from engine.population.source import PopulationSource
-from engine.population.table import COLUMNS
 from engine.report.impact import ReportInput, render_impact
 
 REFORM = ROOT / "examples" / "reforms" / "kostendelersnorm-vanaf-21.yaml"
@@ -37,32 +37,10 @@ HOUSEMATE_31 = "1995-01-01"  # 31: counts under both
 
 
 def household(household_id: str, municipality: str, housemates: str = "") -> dict[str, str]:
-    """A single Dutch applicant of 30 without income, € 500 savings, renting."""
-    row = dict.fromkeys(COLUMNS, "")
-    row.update(
-        household_id=household_id,
-        municipality=municipality,
-        household_type="single",
-        applicant_birth_date="1995-06-01",
-        housemate_birth_dates=housemates,
-        nationality="NL",
-        applicant_net_wages="0",
-        bank_and_cash="500.00",
-        owns_home="false",
-        housing_costs_monthly="600.00",
-        problematic_debts="false",
-        total_debts="0",
-        municipal_tax_assessment="350.00",
+    """The standard hand-made single (tests/households.py), in a municipality, with housemates."""
+    return standard_household(
+        household_id, municipality=municipality, housemate_birth_dates=housemates
     )
-    return row
-
-
-def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def hand_made(path: Path, zevenaar: str = "Zevenaar") -> Path:

@@ -8,7 +8,6 @@ and one unnamed, on several peildata; over 10,000 households in all.
 from __future__ import annotations
 
 import copy
-import csv
 import datetime as dt
 import random
 from pathlib import Path
@@ -18,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute
 import pyarrow.parquet as pq
 import pytest
+from households import write_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import households
@@ -170,11 +170,7 @@ def test_unknown_and_unreadable_cells_give_identical_results(tmp_path: Path) -> 
     rows[9]["total_debts"] = "-5.00"
     rows[10]["residence_permit"] = "z"
     rows[11]["household_type"] = "martian"
-    population = tmp_path / "population.csv"
-    with population.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    population = write_csv(tmp_path / "population.csv", rows)
     native_results = batch_results(population, tmp_path, "native")
     invalid = native_results.filter(pa.compute.equal(native_results["status"], "invalid"))
     assert invalid.num_rows >= 5

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from engine.backends.vector.evaluate import evaluate_batch, scheme_columns
-from engine.backends.vector.table_inputs import read_table, valid_rows
+from engine.backends.vector.table_inputs import VALIDATED, read_table, valid_rows
 from engine.compile.plan import Plan
 from engine.errors import EvaluationError
 from engine.load.loader import municipality_key
@@ -103,20 +103,3 @@ def vector_result_batch(
         order = np.lexsort((np.concatenate(order_within), np.concatenate(order_household)))
         table = table.take(pa.array(order))
     return table.combine_chunks().to_batches()[0] if table.num_rows else table.to_batches()
-
-
-VALIDATED = (
-    "applicant_birth_date",
-    "partner_birth_date",
-    "low_income_since",
-    "nationality",
-    "residence_permit",
-    "applicant_net_wages",
-    "partner_net_wages",
-    "bank_and_cash",
-    "housing_costs_monthly",
-    "total_debts",
-    "municipal_tax_assessment",
-    "children_birth_dates",
-    "housemate_birth_dates",
-)

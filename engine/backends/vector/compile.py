@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.backends.vector.columns import Col, Coll, apply, constant, falses, gather, same
 from engine.lang import ir
-from engine.lang.compile import _SCALAR_FUNCTIONS, _divide
+from engine.lang.compile import _COMPARE_OPS, _SCALAR_FUNCTIONS, _divide
 from engine.lang.types import Scope, check
 
 ColumnFn = Callable[["Env"], Col]
@@ -60,14 +60,7 @@ class _Gathered(dict):
         return column
 
 
-COMPARE: dict[str, Callable[[Any, Any], Any]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
+COMPARE = _COMPARE_OPS  # the native operators, applied to whole columns
 
 
 def compile_column(node: ir.Node, scope: Scope) -> ColumnFn:
@@ -167,12 +160,7 @@ def _compare(op: str, left: ColumnFn, right: ColumnFn) -> ColumnFn:
         unk, pol, err = _merge([a, b], env.n)
         known = ~unk
         if op in ("in", "not in"):
-            val, raised = apply(
-                (lambda x, y: x in y) if op == "in" else (lambda x, y: x not in y),
-                [a, b],
-                known,
-                "bool",
-            )
+            val, raised = apply(COMPARE[op], [a, b], known, "bool")  # membership, per household
             return Col(val, unk, pol, err | raised)
         if a.val.dtype == bool and b.val.dtype == bool:
             return Col(COMPARE[op](a.val, b.val) & known, unk, pol, err)

@@ -50,6 +50,9 @@ MONEY_COLUMNS = (
     "municipal_tax_assessment",
 )
 DATE_COLUMNS = ("applicant_birth_date", "partner_birth_date", "low_income_since")
+LIST_COLUMNS = ("children_birth_dates", "housemate_birth_dates")
+# The columns `valid_rows` checks, besides the household's id, type and municipality.
+VALIDATED = (*DATE_COLUMNS, "nationality", "residence_permit", *MONEY_COLUMNS, *LIST_COLUMNS)
 PERMITS = frozenset(p.value for p in ResidencePermit)
 NATIONALITY = re.compile(r"^[A-Z]{2}$")
 
@@ -136,7 +139,7 @@ def valid_rows(table: dict[str, list[Any]]) -> np.ndarray:
         ok &= np.array([v is None or 0 <= v <= MAX_MONEY for v in table[name]], dtype=bool)
     for name in DATE_COLUMNS:
         ok &= np.array([v is None or EARLIEST_DATE <= v <= LATEST_DATE for v in table[name]])
-    for name in ("children_birth_dates", "housemate_birth_dates"):
+    for name in LIST_COLUMNS:
         ok &= np.array(
             [all(EARLIEST_DATE <= d <= LATEST_DATE for d in (v or ())) for v in table[name]]
         )
