@@ -97,8 +97,8 @@ def result_rows(
 
 
 def run_batch(
-    population: Path,
-    out: Path,
+    population: Path | str,
+    out: Path | str,
     plan: Plan,
     peildatum: dt.date,
     chunk_size: int = CHUNK,
@@ -108,6 +108,7 @@ def run_batch(
     """Evaluate every household of a population file and write the results (Parquet or CSV).
 
     backend: `native` (a profile per household) or `vector` (column-wise, same results)."""
+    population, out = Path(population), Path(out)
     if out.suffix not in (".parquet", ".csv"):
         raise PopulationError(f"'{out.name}': write results to .parquet or .csv")
     if out.resolve() == population.resolve():
@@ -159,8 +160,9 @@ def writer(path: Path) -> Iterator[Callable[[pa.RecordBatch], None]]:
     partial.replace(path)
 
 
-def read_results(path: Path) -> Iterator[dict[str, Any]]:
+def read_results(path: Path | str) -> Iterator[dict[str, Any]]:
     """Result rows back, for tests and reports."""
+    path = Path(path)
     if path.suffix == ".parquet":
         table = pq.read_table(path)
     else:

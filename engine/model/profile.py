@@ -496,7 +496,7 @@ def profile_from_dict(data: Any) -> Profile:
     raise ProfileError(problems)
 
 
-def profile_from_file(path: Path) -> Profile:
+def profile_from_file(path: Path | str) -> Profile:
     """Read a profile from a .json, .yaml or .yml file.
 
     As in profile_from_dict, errors are raised outside the `except` clauses: a JSON or YAML
@@ -504,6 +504,7 @@ def profile_from_file(path: Path) -> Profile:
     """
     from engine.load.yaml_source import MAX_FILE_BYTES, YamlError, read_yaml_file
 
+    path = Path(path)
     problem = None
     if path.suffix.lower() == ".json":
         try:

@@ -49,13 +49,14 @@ def household_batches(
 
 
 def write_population(
-    path: Path,
+    path: Path | str,
     count: int,
     seed: int,
     peildatum: dt.date,
     progress: Callable[[int], None] | None = None,
 ) -> None:
     """Write a population to Parquet (or CSV), block by block, labelled synthetic."""
+    path = Path(path)
     marginals = load_marginals()
     metadata = {
         "synthetic": "true",

@@ -38,6 +38,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -99,9 +100,9 @@ def is_scenario_file(path: Path) -> bool:
     return path.suffix in (".yaml", ".yml") and path.is_file()
 
 
-def find_files(paths: list[Path]) -> list[Path]:
+def find_files(paths: Sequence[Path | str]) -> list[Path]:
     found: list[Path] = []
-    for path in paths:
+    for path in map(Path, paths):
         if path.is_dir():
             found.extend(sorted(p for p in path.rglob("*.y*ml") if is_scenario_file(p)))
         elif is_scenario_file(path):
@@ -111,7 +112,8 @@ def find_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def load_file(path: Path) -> list[Scenario]:
+def load_file(path: Path | str) -> list[Scenario]:
+    path = Path(path)
     try:
         document = read_yaml_file(path)
     except YamlError as exc:
