@@ -7,10 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "alleenstaande-met-huisgenoot.yaml"
 PEILDATUM = dt.date(2026, 1, 15)
+
+
+def examples(full: int) -> int:
+    """A property test's example count under the loaded hypothesis profile (tests/conftest.py):
+    `full` by default, a tenth in the `dev` profile of the fast loop."""
+    return max(2, full * settings().max_examples // 100)
 
 
 def load_example() -> dict[str, Any]:

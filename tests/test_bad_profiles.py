@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, BeforeValidator
-from support import EXAMPLE, ROOT, load_example
+from support import EXAMPLE, ROOT, examples, load_example
 
 import engine
 from engine.errors import ProfileError
@@ -52,13 +52,6 @@ MALFORMED_EXAMPLES = 5_500
 EXTREME_EXAMPLES = 2_000
 ONE_BAD_VALUE_EXAMPLES = 1_000
 HOUSEHOLD_EXAMPLES = 1_500  # 10,000 profiles in all
-
-HYPOTHESIS = {
-    "derandomize": True,
-    "database": None,
-    "deadline": None,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
-}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -701,18 +694,18 @@ def check(mutated: Mutated) -> str:
     return "advised"
 
 
-def _runs(test: Any, examples: int) -> None:
-    """Run a Hypothesis test and check it tried at least `examples` profiles."""
+def _runs(test: Any, count: int) -> None:
+    """Run a Hypothesis test and check it tried at least `count` profiles."""
     before = COUNTS["cases"]
     test()
-    assert COUNTS["cases"] - before >= examples
+    assert COUNTS["cases"] - before >= count
 
 
 # ---------------------------------------------------------------------------------------------
 # The property tests
 
 
-@settings(max_examples=MALFORMED_EXAMPLES, **HYPOTHESIS)
+@settings(max_examples=examples(MALFORMED_EXAMPLES))
 @given(seed=st.sampled_from(range(len(SEEDS))), data=st.data())
 def _malformed(seed: int, data: st.DataObject) -> None:
     mutated = Mutated(_plain(SEEDS[seed]))
@@ -725,7 +718,7 @@ def _malformed(seed: int, data: st.DataObject) -> None:
 
 
 def test_malformed_profiles_are_refused_by_path_or_advised() -> None:
-    _runs(_malformed, MALFORMED_EXAMPLES)
+    _runs(_malformed, examples(MALFORMED_EXAMPLES))
 
 
 def _model_paths(document: Any) -> list[tuple[Any, ...]]:
@@ -737,7 +730,7 @@ def _model_paths(document: Any) -> list[tuple[Any, ...]]:
 FIXED_FIELDS = {"id", "role", "members"}  # changing them can break the household's shape
 
 
-@settings(max_examples=EXTREME_EXAMPLES, **HYPOTHESIS)
+@settings(max_examples=examples(EXTREME_EXAMPLES))
 @given(seed=st.sampled_from(range(len(SEEDS))), data=st.data())
 def _extreme(seed: int, data: st.DataObject) -> None:
     mutated = Mutated(_plain(SEEDS[seed]))
@@ -753,10 +746,10 @@ def _extreme(seed: int, data: st.DataObject) -> None:
 
 
 def test_extreme_but_valid_values_give_an_advice() -> None:
-    _runs(_extreme, EXTREME_EXAMPLES)
+    _runs(_extreme, examples(EXTREME_EXAMPLES))
 
 
-@settings(max_examples=ONE_BAD_VALUE_EXAMPLES, **HYPOTHESIS)
+@settings(max_examples=examples(ONE_BAD_VALUE_EXAMPLES))
 @given(seed=st.sampled_from(range(len(SEEDS))), data=st.data())
 def _one_bad_value(seed: int, data: st.DataObject) -> None:
     mutated = Mutated(_plain(SEEDS[seed]))
@@ -789,13 +782,13 @@ def _one_bad_value(seed: int, data: st.DataObject) -> None:
 
 
 def test_a_value_of_the_wrong_type_or_out_of_range_is_refused_at_its_path() -> None:
-    _runs(_one_bad_value, ONE_BAD_VALUE_EXAMPLES)
+    _runs(_one_bad_value, examples(ONE_BAD_VALUE_EXAMPLES))
 
 
 ROLES = ["applicant", "partner", "child", "other_resident"]
 
 
-@settings(max_examples=HOUSEHOLD_EXAMPLES, **HYPOTHESIS)
+@settings(max_examples=examples(HOUSEHOLD_EXAMPLES))
 @given(seed=st.sampled_from(range(len(SEEDS))), data=st.data())
 def _household(seed: int, data: st.DataObject) -> None:
     mutated = Mutated(_plain(SEEDS[seed]))
@@ -840,7 +833,7 @@ def _household(seed: int, data: st.DataObject) -> None:
 
 
 def test_empty_huge_and_odd_households() -> None:
-    _runs(_household, HOUSEHOLD_EXAMPLES)
+    _runs(_household, examples(HOUSEHOLD_EXAMPLES))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -915,14 +908,14 @@ def _refused_without_echo(bsn: Any) -> None:
         assert bsn not in text
 
 
-@settings(max_examples=400, **HYPOTHESIS)
+@settings(max_examples=examples(400))
 @given(bsn=valid_bsns())
 def test_a_valid_bsn_is_accepted(bsn: str) -> None:
     profile = engine.profile_from_dict(_bsn_profile(bsn))
     assert profile.applicant.bsn == bsn
 
 
-@settings(max_examples=600, **HYPOTHESIS)
+@settings(max_examples=examples(600))
 @given(bsn=valid_bsns(), position=st.integers(0, 8), digit=st.integers(0, 9))
 def test_a_bsn_with_one_digit_changed_is_refused(bsn: str, position: int, digit: int) -> None:
     changed = bsn[:position] + str(digit) + bsn[position + 1 :]
@@ -933,7 +926,7 @@ def test_a_bsn_with_one_digit_changed_is_refused(bsn: str, position: int, digit:
     _refused_without_echo(changed)
 
 
-@settings(max_examples=600, **HYPOTHESIS)
+@settings(max_examples=examples(600))
 @given(bsn=valid_bsns(), i=st.integers(0, 8), j=st.integers(0, 8))
 def test_a_bsn_with_two_digits_swapped_is_refused(bsn: str, i: int, j: int) -> None:
     digits = list(bsn)

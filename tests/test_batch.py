@@ -255,6 +255,7 @@ def peak_memory(population: Path, out: Path, chunk: int) -> int:
         tracemalloc.stop()
 
 
+@pytest.mark.slow  # a population at scale
 def test_memory_is_bounded_by_the_chunk_not_the_population(tmp_path: Path) -> None:
     small, large = tmp_path / "small.parquet", tmp_path / "large.parquet"
     write_population(small, 300, 5, PEILDATUM)

@@ -24,6 +24,8 @@ from support import EXAMPLE, ROOT
 
 from engine.population.generate import generate
 
+pytestmark = pytest.mark.slow  # a fresh interpreter per hash seed
+
 SEEDS = ("0", "1", "2", "12345", "random")
 ON = "2026-01-15"
 VARIANTS = {

@@ -29,6 +29,8 @@ from engine.distributed import (
 from engine.population.generate import write_population
 from engine.population.table import COLUMNS, PopulationError
 
+pytestmark = pytest.mark.slow  # a Dask cluster of worker processes
+
 HOUSEHOLDS = 2_600  # not a multiple of the partition: the last partition is a short one
 CHUNK = 250
 PLAN = resolve("bundled")

@@ -31,6 +31,8 @@ from engine.population.generate import generate
 from engine.run.evaluate import run
 from engine.values import NOT_DERIVED, Unknown
 
+pytestmark = pytest.mark.slow  # the durable-rules worker process
+
 UNAVAILABLE = unavailable_reason()
 needs_durable = pytest.mark.skipif(UNAVAILABLE is not None, reason=UNAVAILABLE or "")
 

@@ -23,6 +23,10 @@ from support import ROOT
 
 from engine.load.yaml_source import MAX_FILE_BYTES
 
+pytestmark = (
+    pytest.mark.slow
+)  # each file is loaded in a child process, under time and memory limits
+
 TIMEOUT_SECONDS = 20  # generous: only a hang reaches it
 MEMORY_CAP = 1 << 30  # 1 GiB of address space for the child
 RULES = "rules/x/a.yaml"

@@ -18,22 +18,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import load_example
+from support import examples, load_example
 
 import engine
 from engine.errors import ProfileError
 from engine.load.loader import municipality_key
 from engine.population.generate import generate
 
-SETTINGS = settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-    derandomize=True,
-    database=None,
-)
+SETTINGS = settings(max_examples=examples(150))
 PLAN = engine.load_plan()
 MUNICIPALITIES = ["Kerkrade", "Alphen aan den Rijn", "Westland", "Voorbeeldgemeente", "Utrecht"]
 PEILDATA = [

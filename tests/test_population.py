@@ -13,9 +13,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import PEILDATUM
+from support import PEILDATUM, examples
 
 from engine.model.profile import profile_from_dict
 from engine.population.generate import household_batches, write_population
@@ -98,7 +98,7 @@ def test_every_generated_household_is_a_valid_profile() -> None:
         profile_from_dict(profile_of(row))  # raises ProfileError naming the field at fault
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25))
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1), count=st.integers(0, 40))
 def test_any_seed_gives_valid_profiles(seed: int, count: int) -> None:
     generated = rows(count, seed)

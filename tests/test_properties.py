@@ -8,19 +8,13 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import PEILDATUM, load_example
+from support import PEILDATUM, examples, load_example
 
 import engine
 
-SETTINGS = settings(
-    max_examples=200,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-    derandomize=True,
-    database=None,
-)
+SETTINGS = settings(max_examples=examples(200))
 SCHEME = "algemene_bijstand"
 BASE = load_example()
 APPLICANT = BASE["members"][0]

@@ -18,8 +18,9 @@ import pyarrow.compute
 import pyarrow.parquet as pq
 import pytest
 from households import write_csv
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import examples
 from test_properties import households
 
 import engine
@@ -74,13 +75,7 @@ def assert_same(profiles: list[Profile], on: dt.date) -> None:
         assert got == expected, f"household {index}: vector {got} != native {expected}"
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(max_examples=examples(40))
 @given(
     seed=st.integers(0, 10**6),
     rate=st.sampled_from([0.0, 0.02, 0.1, 0.3]),
@@ -95,13 +90,7 @@ def test_generated_households_with_unknowns(seed: int, rate: float, on: dt.date)
     assert_same(profiles, on)
 
 
-@settings(
-    max_examples=12,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(max_examples=examples(12))
 @given(st.lists(households(), min_size=40, max_size=40), st.integers(0, 10**6))
 def test_property_households_with_unknowns(batch: list, seed: int) -> None:
     rng = random.Random(seed)

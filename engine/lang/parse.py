@@ -7,6 +7,7 @@ refused with a message that names the construct. Nothing is ever evaluated here.
 from __future__ import annotations
 
 import ast
+import threading
 from decimal import Decimal, InvalidOperation
 
 from engine.lang import ir
@@ -53,6 +54,11 @@ class ExpressionSyntaxError(ValueError):
     """The text is not an expression of the rule language. The message says why."""
 
 
+# CPython 3.11 keeps ast.parse's recursion bookkeeping per interpreter, not per thread: parsing
+# in several threads at once can raise "AST constructor recursion depth mismatch".
+_PARSING = threading.Lock()
+
+
 def parse(text: str) -> ir.Node:
     if not isinstance(text, str):
         raise ExpressionSyntaxError("an expression must be text")
@@ -62,7 +68,8 @@ def parse(text: str) -> ir.Node:
         raise ExpressionSyntaxError("the expression is empty")
     source = " ".join(text.split())  # YAML folded lines become one line
     try:
-        tree = ast.parse(source, mode="eval")
+        with _PARSING:
+            tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         raise ExpressionSyntaxError(f"not a valid expression ({exc.msg})") from None
     except (RecursionError, MemoryError, ValueError):
