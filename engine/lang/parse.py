@@ -82,10 +82,16 @@ def parse(text: str) -> ir.Node:
 
 class _Converter:
     def __init__(self, source: str):
-        self.source = source
+        # One line (see parse), so a node's text is a slice; ast's offsets count UTF-8 bytes.
+        # (ast.get_source_segment splits the whole source again for every node.)
+        self.source = source.encode("utf-8", "surrogatepass")
 
     def text(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.source, node) or ""
+        start = getattr(node, "col_offset", None)
+        end = getattr(node, "end_col_offset", None)
+        if start is None or end is None:
+            return ""
+        return self.source[start:end].decode("utf-8", "surrogatepass")
 
     def convert(self, node: ast.AST, depth: int) -> ir.Node:
         if depth > MAX_DEPTH:
