@@ -20,6 +20,16 @@ def examples(full: int) -> int:
     return max(2, full * settings().max_examples // 100)
 
 
+def plain(node: Any) -> Any:
+    """A fresh copy in plain dicts and lists: no loader dicts, and no dict shared between two
+    places (generated profiles share their ASSUMED_PERSON groups, which deepcopy keeps)."""
+    if isinstance(node, dict):
+        return {key: plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [plain(value) for value in node]
+    return node
+
+
 def load_example() -> dict[str, Any]:
     """The example profile as a plain dict (YAML dates as dates, amounts as floats)."""
     return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))

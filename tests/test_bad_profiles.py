@@ -35,7 +35,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, BeforeValidator
-from support import EXAMPLE, ROOT, examples, load_example
+from support import EXAMPLE, ROOT, examples, load_example, plain
 
 import engine
 from engine.errors import ProfileError
@@ -56,16 +56,6 @@ HOUSEHOLD_EXAMPLES = 1_500  # 10,000 profiles in all
 
 # ---------------------------------------------------------------------------------------------
 # Valid profiles to start from
-
-
-def _plain(node: Any) -> Any:
-    """A fresh copy in plain dicts and lists: no loader dicts, and no dict shared between two
-    places (generated profiles share their ASSUMED_PERSON groups, which deepcopy keeps)."""
-    if isinstance(node, dict):
-        return {key: _plain(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_plain(value) for value in node]
-    return node
 
 
 FULL_PERSON: dict[str, Any] = {
@@ -233,16 +223,16 @@ def _scenario_profiles(limit: int) -> list[dict[str, Any]]:
     found = []
     for path in find_files([ROOT / "scenarios"]):
         for scenario in load_file(path):
-            key = json.dumps(_plain(scenario.profile), sort_keys=True, default=str)
+            key = json.dumps(plain(scenario.profile), sort_keys=True, default=str)
             if key not in seen:
                 seen.add(key)
-                found.append(_plain(scenario.profile))
+                found.append(plain(scenario.profile))
     return found[:: max(1, len(found) // limit)][:limit]
 
 
 SEEDS: list[Any] = [
     FULL_PROFILE,
-    _plain(read_yaml_file(EXAMPLE)),  # amounts as Decimal, dates as date
+    plain(read_yaml_file(EXAMPLE)),  # amounts as Decimal, dates as date
     load_example(),  # amounts as float
     json.loads(json.dumps(load_example(), default=str)),  # everything as text
     *generate(24, seed=11),
@@ -708,7 +698,7 @@ def _runs(test: Any, count: int) -> None:
 @settings(max_examples=examples(MALFORMED_EXAMPLES))
 @given(seed=st.sampled_from(range(len(SEEDS))), data=st.data())
 def _malformed(seed: int, data: st.DataObject) -> None:
-    mutated = Mutated(_plain(SEEDS[seed]))
+    mutated = Mutated(plain(SEEDS[seed]))
     for _ in range(data.draw(st.integers(1, 3), label="mutations")):
         members = mutated.document.get("members") if isinstance(mutated.document, dict) else None
         if members is None or mutated.deep or (isinstance(members, list) and len(members) > 40):
@@ -733,7 +723,7 @@ FIXED_FIELDS = {"id", "role", "members"}  # changing them can break the househol
 @settings(max_examples=examples(EXTREME_EXAMPLES))
 @given(seed=st.sampled_from(range(len(SEEDS))), data=st.data())
 def _extreme(seed: int, data: st.DataObject) -> None:
-    mutated = Mutated(_plain(SEEDS[seed]))
+    mutated = Mutated(plain(SEEDS[seed]))
     for _ in range(data.draw(st.integers(1, 6), label="changes")):
         places = _model_paths(mutated.document)
         path = places[data.draw(st.integers(0, len(places) - 1), label="place")]
@@ -752,7 +742,7 @@ def test_extreme_but_valid_values_give_an_advice() -> None:
 @settings(max_examples=examples(ONE_BAD_VALUE_EXAMPLES))
 @given(seed=st.sampled_from(range(len(SEEDS))), data=st.data())
 def _one_bad_value(seed: int, data: st.DataObject) -> None:
-    mutated = Mutated(_plain(SEEDS[seed]))
+    mutated = Mutated(plain(SEEDS[seed]))
     places = _model_paths(mutated.document)
     path = places[data.draw(st.integers(0, len(places) - 1), label="place")]
     model = model_at(list(path))
@@ -791,7 +781,7 @@ ROLES = ["applicant", "partner", "child", "other_resident"]
 @settings(max_examples=examples(HOUSEHOLD_EXAMPLES))
 @given(seed=st.sampled_from(range(len(SEEDS))), data=st.data())
 def _household(seed: int, data: st.DataObject) -> None:
-    mutated = Mutated(_plain(SEEDS[seed]))
+    mutated = Mutated(plain(SEEDS[seed]))
     members = mutated.document["members"]
     operation = data.draw(
         st.sampled_from(["size", "duplicate", "role", "remove", "empty", "not a list"]),

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
-from support import ROOT, examples
+from support import ROOT, examples, plain
 
 import engine
 from engine.api import check_rules
@@ -43,15 +43,6 @@ PLAN = engine.load_plan()
 STRUCTURE = {"id", "role", "members"}  # deleting these changes who is in the household
 COMPARED_KINDS = ("amount", "deadline", "obligation")  # besides the status
 Path = tuple[Any, ...]
-
-
-def plain(node: Any) -> Any:
-    """A fresh copy in plain dicts and lists (no loader dicts, nothing shared)."""
-    if isinstance(node, dict):
-        return {key: plain(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [plain(value) for value in node]
-    return node
 
 
 def _sources() -> list[tuple[dict[str, Any], dt.date]]:

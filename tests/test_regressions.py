@@ -150,3 +150,13 @@ def test_afgerond_with_places_rounds_half_up(amount: str, places: int, expected:
     check(node, scope)
     got = compile_expr(node, scope)(Context({"m": Decimal(amount)}, {}, dt.date(2026, 1, 1)))
     assert got == Decimal(expected)
+
+
+def test_in_and_not_in_the_same_list_are_exclusive_and_nothing_more() -> None:
+    from engine.check.exclusive import exclusive
+
+    assert exclusive(parse("x in landen"), parse("x not in landen")) is True
+    assert exclusive(parse("x not in landen"), parse("x in landen")) is True
+    assert exclusive(parse("x in landen"), parse("x in landen")) is False
+    assert exclusive(parse("x in landen"), parse("y not in landen")) is False
+    assert exclusive(parse("x in landen"), parse("x not in andere")) is False

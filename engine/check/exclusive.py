@@ -106,6 +106,7 @@ def _overlap(a: tuple, b: tuple) -> bool:
         if a[0] != b[0]:
             return True
         opposite = {("<", ">="), (">=", "<"), ("<=", ">"), (">", "<="), ("==", "!="), ("!=", "==")}
+        opposite |= {("in", "not in"), ("not in", "in")}  # x in L, x not in L (a list parameter)
         return (a[1], b[1]) not in opposite
     if a[0] == "in" and b[0] == "in":
         return bool(a[1] & b[1])
