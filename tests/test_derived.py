@@ -68,6 +68,27 @@ IMPLICATIONS = [
         ("members", 0, "integration", "eu_eea_swiss_or_family_member"),
         "wi_eu_ewr_zwitsers_of_familielid_aanvrager",
     ),
+    Implication(
+        "born 2005: no Wsw job on 31-12-2014 (Wsw art. 1 lid 1, Arbeidstijdenwet art. 3:2)",
+        "jongere",
+        (),
+        ("members", 0, "work", "wsw_indicated_and_employed_on_2014_12_31"),
+        "wsw_geindiceerd_aanvrager",
+    ),
+    Implication(
+        "born 2005: so no Wsw job now either (Wsw art. 1 lid 1, werknemer)",
+        "jongere",
+        (),
+        ("members", 0, "work", "wsw_employed"),
+        "wsw_dienstbetrekking_aanvrager",
+    ),
+    Implication(
+        "not geïndiceerd in 2014: no Wsw job now (Wsw art. 1 lid 1), whatever the age",
+        "vluchteling",
+        ((("members", 0, "work", "wsw_indicated_and_employed_on_2014_12_31"), False),),
+        ("members", 0, "work", "wsw_employed"),
+        "wsw_dienstbetrekking_aanvrager",
+    ),
 ]
 
 

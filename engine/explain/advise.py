@@ -122,7 +122,11 @@ def _abbreviations(trace: Trace, schemes: list[SchemeAdvice], lang: str) -> list
     """
     plan = trace.plan
     texts: list[str] = []
-    for rule_id in {r for r in trace.decided_by.values() if r not in (None, DEFAULT)}:
+    shown = {r for r in trace.decided_by.values() if r not in (None, DEFAULT)}
+    for scheme in schemes:  # a rule shown that concluded what another rule decided as well
+        shown |= {step.rule for step in scheme.explanation}
+        shown |= {c.rule for c in scheme.decisive_conditions if c.rule in trace.dated.rules}
+    for rule_id in sorted(shown):
         texts.append(getattr(trace.dated.rules[rule_id].text, lang))
     for scheme in schemes:
         texts += [scheme.name, scheme.body, scheme.refer_to or ""]
