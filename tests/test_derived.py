@@ -89,6 +89,13 @@ IMPLICATIONS = [
         ("members", 0, "work", "wsw_employed"),
         "wsw_dienstbetrekking_aanvrager",
     ),
+    Implication(
+        "asylum seeker (Vw art. 8 f): no Wajong, so its onset question is not asked (1a:6 d)",
+        "asielzoeker",
+        (),
+        ("members", 0, "work", "disabled_before_18_or_during_study"),
+        "beperking_voor_18_of_studie_aanvrager",
+    ),
 ]
 
 
