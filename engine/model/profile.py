@@ -286,6 +286,8 @@ class Integration(Model):
     shown_sufficiently_integrated: bool | None = None
     permanently_unable: bool | None = None  # art. 5: psychological, physical or intellectual
     special_circumstances_not_to_blame: bool | None = None  # art. 5
+    exemption_granted: bool | None = None  # DUO granted a vrijstelling (art. 4)
+    dispensation_granted: bool | None = None  # DUO granted an ontheffing (art. 5)
     duty_started_on: Date | None = None
     brede_intake_done: bool | None = None
     pip_date: Date | None = None  # persoonlijk plan inburgering en participatie
