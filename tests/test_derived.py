@@ -33,9 +33,9 @@ BASES = {
 class Implication:
     name: str  # what implies what, and by which article
     base: str  # a base profile of scenarios/afgeleid
-    changes: tuple[tuple[tuple[Any, ...], Any], ...]  # the implying facts, set on the base
     implied: tuple[Any, ...]  # the profile field that needs no asking
     fact: str  # its input fact
+    changes: tuple[tuple[tuple[Any, ...], Any], ...] = ()  # implying facts set on the base
     answers: tuple[Any, ...] = (True, False)
 
 
@@ -43,56 +43,50 @@ IMPLICATIONS = [
     Implication(
         "asylum permit: no temporary purpose (Besluit inburgering 2021 art. 2.2 lid 3)",
         "vluchteling",
-        (),
         ("members", 0, "integration", "temporary_purpose"),
         "wi_tijdelijk_doel_aanvrager",
     ),
     Implication(
         "18 or older: not leerplichtig or kwalificatieplichtig (Leerplichtwet 1969 art. 4b)",
         "vluchteling",
-        (),
         ("members", 0, "integration", "currently_leerplichtig"),
         "wi_nu_leerplichtig_aanvrager",
     ),
     Implication(
         "EU nationality: the family-member exception needs no asking (WI 2021 art. 3 lid 2 a)",
         "eu_burger",
-        (),
         ("members", 0, "integration", "eu_eea_swiss_or_family_member"),
         "wi_eu_ewr_zwitsers_of_familielid_aanvrager",
     ),
     Implication(
         "EEA nationality (Norway) likewise (WI 2021 art. 3 lid 2 a)",
         "eu_burger",
-        ((("members", 0, "nationality"), "NO"),),
         ("members", 0, "integration", "eu_eea_swiss_or_family_member"),
         "wi_eu_ewr_zwitsers_of_familielid_aanvrager",
+        changes=((("members", 0, "nationality"), "NO"),),
     ),
     Implication(
         "born 2005: no Wsw job on 31-12-2014 (Wsw art. 1 lid 1, Arbeidstijdenwet art. 3:2)",
         "jongere",
-        (),
         ("members", 0, "work", "wsw_indicated_and_employed_on_2014_12_31"),
         "wsw_geindiceerd_aanvrager",
     ),
     Implication(
         "born 2005: so no Wsw job now either (Wsw art. 1 lid 1, werknemer)",
         "jongere",
-        (),
         ("members", 0, "work", "wsw_employed"),
         "wsw_dienstbetrekking_aanvrager",
     ),
     Implication(
         "not geïndiceerd in 2014: no Wsw job now (Wsw art. 1 lid 1), whatever the age",
         "vluchteling",
-        ((("members", 0, "work", "wsw_indicated_and_employed_on_2014_12_31"), False),),
         ("members", 0, "work", "wsw_employed"),
         "wsw_dienstbetrekking_aanvrager",
+        changes=((("members", 0, "work", "wsw_indicated_and_employed_on_2014_12_31"), False),),
     ),
     Implication(
         "asylum seeker (Vw art. 8 f): no Wajong, so its onset question is not asked (1a:6 d)",
         "asielzoeker",
-        (),
         ("members", 0, "work", "disabled_before_18_or_during_study"),
         "beperking_voor_18_of_studie_aanvrager",
     ),

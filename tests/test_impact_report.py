@@ -230,31 +230,31 @@ def test_a_synthetic_parquet_file_is_labelled_and_a_plain_csv_is_not(tmp_path: P
     assert PopulationSource("5", 1, PEILDATUM).describe().synthetic is True
 
 
-def test_a_municipality_name_is_text_never_markup(tmp_path: Path) -> None:
-    evil = "<script>alert(1)</script>"
+EVIL = "<script>alert(1)</script>"
+
+
+def evil_report(tmp_path: Path) -> tuple[Impact, str]:
+    """The report over a household in a municipality whose name is a script."""
     path = write_csv(
         tmp_path / "pop.csv",
-        [household("E1", evil, HOUSEMATE_25), household("K1", "Kerkrade", HOUSEMATE_25)],
+        [household("E1", EVIL, HOUSEMATE_25), household("K1", "Kerkrade", HOUSEMATE_25)],
     )
     source = PopulationSource(str(path), 1, PEILDATUM)
     impact = impact_of(source)
-    assert impact.by_municipality[evil].winners == 1
-    html = report(impact, source)
+    return impact, report(impact, source)
+
+
+def test_a_municipality_name_is_text_never_markup(tmp_path: Path) -> None:
+    impact, html = evil_report(tmp_path)
+    assert impact.by_municipality[EVIL].winners == 1
     assert "<script" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
 @pytest.mark.browser
 def test_a_municipality_name_is_text_never_markup_in_chromium(tmp_path: Path) -> None:
-    evil = "<script>alert(1)</script>"
-    path = write_csv(
-        tmp_path / "pop.csv",
-        [household("E1", evil, HOUSEMATE_25), household("K1", "Kerkrade", HOUSEMATE_25)],
-    )
-    source = PopulationSource(str(path), 1, PEILDATUM)
-    dom, _ = render_in_browser(
-        report(impact_of(source), source), tmp_path, name="escaped", screenshot=False
-    )
+    _, html = evil_report(tmp_path)
+    dom, _ = render_in_browser(html, tmp_path, name="escaped", screenshot=False)
     assert "<script" not in dom  # no script element came out of the page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom  # the name is shown as text
 

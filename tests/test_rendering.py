@@ -48,15 +48,18 @@ KEY_FACTS = pytest.mark.parametrize(
 )
 
 
+def assert_key_facts(page: str, advice: engine.Advice, facts: list[str]) -> None:
+    for fact in facts:
+        assert fact in unescape(page), fact
+    for scheme in advice.schemes:  # every scheme has its own section
+        assert f'id="scheme-{scheme.scheme}"' in page
+
+
 @KEY_FACTS
 def test_the_page_holds_the_key_facts(lang: str, facts: list[str]) -> None:
     """What the browser test below checks in the rendered page, checked in the HTML itself."""
     advice = engine.advise(load_example(), DAY, lang=lang)
-    page = advice_html(advice)
-    for fact in facts:
-        assert fact in unescape(page), fact
-    for scheme in advice.schemes:
-        assert f'id="scheme-{scheme.scheme}"' in page
+    assert_key_facts(advice_html(advice), advice, facts)
 
 
 @KEY_FACTS
@@ -66,11 +69,8 @@ def test_the_page_renders_in_chromium_with_the_key_facts(
 ) -> None:
     advice = engine.advise(load_example(), DAY, lang=lang)
     dom, png = render_in_browser(advice_html(advice), tmp_path)
-    for fact in facts:
-        assert fact in dom, fact
+    assert_key_facts(dom, advice, facts)
     assert png.startswith(b"\x89PNG") and len(png) > 20_000  # a real, non-empty picture
-    for scheme in advice.schemes:  # every scheme has its own section
-        assert f'id="scheme-{scheme.scheme}"' in dom
 
 
 @pytest.mark.browser

@@ -11,12 +11,10 @@ from support import EXAMPLE, ROOT
 HEAVY = ("dask", "distributed", "pyarrow", "numpy", "jinja2", "rich", "durable")
 
 PROBE = f"""
-import sys
+import contextlib, sys
 from engine.cli import main
-try:
+with contextlib.suppress(SystemExit):  # main exits with the command's status
     main(["advise", {str(EXAMPLE)!r}, "--on", "2026-01-15", "--format", "json"])
-except SystemExit:
-    pass
 heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({HEAVY!r}))
 print("HEAVY", heavy, file=sys.stderr)
 """
