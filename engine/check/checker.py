@@ -34,6 +34,8 @@ MAX_RULES_PER_FACT = 100  # rules concluding one fact; conflicts are checked pai
 MAX_CONFLICTS_PER_FACT = 10  # conflicts reported for one fact before a summary
 MAX_OVERRIDE_PAIRS = 200_000  # (winner, loser) pairs in the transitive 'overrides' relation
 STATUS_VALUES = {"eligible", "not_eligible", "refer"}
+# The bodies a rule base may name: who acts on an output, who assesses an input.
+BODIES = {"gemeente", "UWV", "SVB", "DUO", "IND", "CAK", "Belastingdienst", "rechtbank"}
 OUTPUT_TYPES = {
     "status": "text",
     "amount": "money",
@@ -128,6 +130,14 @@ def _build_scope(book: RuleBook, report: Any) -> Scope:
 def _check_schemes(book: RuleBook, report: Any) -> None:
     for scheme_id, scheme in book.schemes.items():
         outputs = scheme.spec.outputs
+        if scheme.spec.body not in BODIES:
+            report(
+                _problem(
+                    scheme.location,
+                    f"scheme '{scheme_id}': body '{scheme.spec.body}' is not a known body"
+                    f" ({', '.join(sorted(BODIES))})",
+                )
+            )
         status = book.derived.get(outputs.status)
         if status is None:
             report(
@@ -256,6 +266,7 @@ def _check_inputs(book: RuleBook, report: Any) -> None:
             check_scalar_path(Profile, fact.spec.from_, fact.spec.type, fact.spec.values)
         except PathError as exc:
             report(_problem(fact.location, f"input fact '{fact.name}': {exc}"))
+        _check_assessed(fact, report)
     for name, (location, collection) in book.collections.items():
         try:
             item = item_type(Profile, collection.from_)
@@ -277,6 +288,28 @@ def _check_inputs(book: RuleBook, report: Any) -> None:
                         f"field '{field_fact.name}' (in collection '{name}'): {exc}",
                     )
                 )
+            if field_fact.spec.assessed_by or field_fact.spec.bring:
+                report(
+                    _problem(
+                        field_fact.location,
+                        f"field '{field_fact.name}': 'assessed_by' and 'bring' belong to input facts",
+                    )
+                )
+
+
+def _check_assessed(fact: LoadedFact, report: Any) -> None:
+    """`assessed_by` names a known body; `bring` says what to take to it, and needs it."""
+    spec = fact.spec
+    if spec.assessed_by is not None and spec.assessed_by not in BODIES:
+        report(
+            _problem(
+                fact.location,
+                f"input fact '{fact.name}': assessed_by '{spec.assessed_by}' is not a known body"
+                f" ({', '.join(sorted(BODIES))})",
+            )
+        )
+    if spec.bring is not None and spec.assessed_by is None:
+        report(_problem(fact.location, f"input fact '{fact.name}': 'bring' needs 'assessed_by'"))
 
 
 def _parse_checked(
@@ -438,6 +471,21 @@ def _check_derived(book: RuleBook, rules: list[CheckedRule], report: Any) -> Non
                 _problem(
                     fact.location,
                     f"fact '{fact.name}': output '{spec.output}' needs type {OUTPUT_TYPES[spec.output]}",
+                )
+            )
+        if spec.assessed_by is not None or spec.bring is not None:
+            report(
+                _problem(
+                    fact.location,
+                    f"derived fact '{fact.name}': 'assessed_by' and 'bring' belong to input facts",
+                )
+            )
+        if spec.body is not None and spec.body not in BODIES:
+            report(
+                _problem(
+                    fact.location,
+                    f"fact '{fact.name}': body '{spec.body}' is not a known body"
+                    f" ({', '.join(sorted(BODIES))})",
                 )
             )
         if spec.period != "month" and spec.output != "amount":

@@ -91,6 +91,10 @@ class Plan:
         self.municipalities: dict[str, LoadedMunicipality] = dict(book.municipalities)
         self.inputs: dict[str, LoadedFact] = dict(book.inputs)
         self.derived: dict[str, LoadedFact] = dict(book.derived)
+        # Inputs another body establishes, never asked: fact -> body.
+        self.assessed_by: dict[str, str] = {
+            name: f.spec.assessed_by for name, f in self.inputs.items() if f.spec.assessed_by
+        }
         self.collections = {name: spec for name, (_, spec) in book.collections.items()}
         self.records = book.records
         self.order: tuple[str, ...] = tuple(checked.order)
@@ -126,6 +130,8 @@ class Plan:
             }
             for scheme_id in self.schemes
         }
+        # The schemes whose status may wait on another body's assessment, and so be a referral.
+        self.referable: frozenset[str] = self._referable()
         self._dated: dict[dt.date, DatedPlan] = {}
         self._lock = threading.Lock()
 
@@ -148,6 +154,24 @@ class Plan:
                     wanted |= {n for n in rule.reads if n in self.derived}
             result[scheme_id] = tuple(name for name in self.order if name in wanted)
         return result
+
+    def main_period(self, scheme_id: str) -> str:
+        """The period of a scheme's main amount: month, year or once."""
+        name = self.schemes[scheme_id].spec.outputs.amount
+        return self.derived[name].spec.period if name else "month"
+
+    def _referable(self) -> frozenset[str]:
+        reads: dict[str, set[str]] = {}
+        for rule in self.rules:
+            for fact, _, _ in rule.conclusions:
+                reads.setdefault(fact, set()).update(rule.reads)
+        tainted = set(self.assessed_by)
+        for fact in self.order:  # dependencies first
+            if reads.get(fact, set()) & tainted:
+                tainted.add(fact)
+        return frozenset(
+            s for s, scheme in self.schemes.items() if scheme.spec.outputs.status in tainted
+        )
 
     def _readers(self) -> tuple[tuple[str, Getter], ...]:
         readers: list[tuple[str, Getter]] = []

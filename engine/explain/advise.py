@@ -22,6 +22,7 @@ from engine.explain.outcome import (
     main_period,
     missing_inputs,
     scheme_status,
+    status_referral,
 )
 from engine.explain.questions import rank_questions
 from engine.explain.why import decisive_conditions
@@ -287,7 +288,7 @@ class _SchemeView:
 
 
 def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
-    trace, scheme_id = view.trace, view.scheme_id
+    trace, scheme_id, plan = view.trace, view.scheme_id, view.plan
     status = scheme_status(trace, scheme_id)
     unknown = missing_inputs(trace, scheme_id, status)
     gaps = sorted(m.removeprefix(POLICY_PREFIX) for m in unknown if m.startswith(POLICY_PREFIX))
@@ -302,7 +303,9 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         body=view.scheme.body,
         status=status,
         status_text=_status_text(view, status),
-        refer_to=_referral(view) if status == "refer" else None,
+        refer_to=(_referral(view) or status_referral(trace, scheme_id))
+        if status == "refer"
+        else None,
         amount=main_amount(trace, scheme_id, status),
         amount_period=main_period(trace, scheme_id),
         amounts=[
@@ -320,7 +323,10 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         discretion_points=_discretion(view),
         explanation=_explanation(view),
         decisive_conditions=_decisive(view) if status == "not_eligible" else [],
-        missing_facts=sorted(m for m in unknown if not m.startswith(POLICY_PREFIX)),
+        missing_facts=sorted(
+            m for m in unknown if not m.startswith(POLICY_PREFIX) and m not in plan.assessed_by
+        ),
+        bring=_bring(view, unknown) if status == "refer" else [],
         policy_gaps=gaps,
         policy_gap_labels=[_parameter_label(view, g) for g in gaps],
         local_policy=_local_policy(view),
@@ -352,6 +358,17 @@ def _referral(view: _SchemeView) -> str | None:
         if isinstance(value, str):
             return value
     return None
+
+
+def _bring(view: _SchemeView, waits_on: set[str]) -> list[str]:
+    """What the person takes to the body that assesses what a referred status waits on."""
+    texts = []
+    for name in sorted(waits_on):
+        spec = view.plan.inputs[name].spec if name in view.plan.assessed_by else None
+        text = getattr(spec.bring, view.lang) if spec and spec.bring else None
+        if text and text not in texts:
+            texts.append(text)
+    return texts
 
 
 def _texts(view: _SchemeView, fact: str) -> tuple[str, CitationOut | None]:

@@ -87,6 +87,7 @@ def _scheme(scheme: SchemeAdvice, lang: str, asked: dict[str, str]) -> list[str]
     )
     section(head["duties"], [i.text for i in scheme.obligations])
     section(head["steps"], [f"{i.text} ({i.body})" for i in scheme.next_steps])
+    section(head["bring"].format(body=scheme.refer_to), scheme.bring)
     section(head["dates"], [f"{day(d.date, lang)}: {d.text}" for d in scheme.deadlines])
     section(head["judge"], [f"{d.label}: {d.weigh}" for d in scheme.discretion_points])
     section(head["missing"], [asked.get(m, m) for m in scheme.missing_facts])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from engine.compile.plan import POLICY_PREFIX
+from engine.compile.plan import POLICY_PREFIX, Plan
 from engine.run.evaluate import DEFAULT, Trace
 from engine.values import Unknown, to_cents
 
@@ -36,7 +36,24 @@ def fact_value(trace: Trace, name: str) -> Any:
 
 def scheme_status(trace: Trace, scheme_id: str) -> str:
     value = fact_value(trace, trace.plan.schemes[scheme_id].spec.outputs.status)
-    return "undetermined" if type(value) is Unknown else value
+    if type(value) is not Unknown:
+        return value
+    return "refer" if referred_to(trace.plan, value) else "undetermined"
+
+
+def referred_to(plan: Plan, status: Unknown) -> str | None:
+    """The body an open status is referred to: when all it waits on is that one body's
+    assessment, no question at the intake can settle it, and the body must."""
+    bodies = {plan.assessed_by.get(m) for m in status.missing}
+    if len(bodies) != 1 or None in bodies:
+        return None
+    return bodies.pop()
+
+
+def status_referral(trace: Trace, scheme_id: str) -> str | None:
+    """The body a scheme's open status is referred to, if it is (see `referred_to`)."""
+    value = fact_value(trace, trace.plan.schemes[scheme_id].spec.outputs.status)
+    return referred_to(trace.plan, value) if type(value) is Unknown else None
 
 
 def asked_for(trace: Trace, scheme_id: str, status: str) -> list[str]:
@@ -69,8 +86,7 @@ def main_amount(trace: Trace, scheme_id: str, status: str) -> Decimal | None:
 
 
 def main_period(trace: Trace, scheme_id: str) -> str:
-    name = trace.plan.schemes[scheme_id].spec.outputs.amount
-    return trace.plan.derived[name].spec.period if name else "month"
+    return trace.plan.main_period(scheme_id)
 
 
 def known_amounts(trace: Trace, scheme_id: str) -> tuple[tuple[str, Decimal, str], ...]:

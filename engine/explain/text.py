@@ -17,6 +17,7 @@ HEAD = {
         "why_not": "Waarom niet",
         "duties": "Verplichtingen",
         "steps": "Volgende stappen",
+        "bring": "Neem mee naar {body}",
         "dates": "Termijnen",
         "judge": "Ter beoordeling door de consulent",
         "missing": "Nog nodig",
@@ -36,6 +37,7 @@ HEAD = {
         "why_not": "Why not",
         "duties": "Obligations",
         "steps": "Next steps",
+        "bring": "Take along to {body}",
         "dates": "Deadlines",
         "judge": "For the caseworker to judge",
         "missing": "Still needed",
@@ -107,6 +109,7 @@ def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
     section(head["why"], [f"{r.text} ({r.citation.label})" for r in scheme.explanation])
     section(head["duties"], [o.text for o in scheme.obligations])
     section(head["steps"], [s.text for s in scheme.next_steps])
+    section(head["bring"].format(body=scheme.refer_to), scheme.bring)
     section(head["dates"], [f"{day(d.date, lang)}: {d.text}" for d in scheme.deadlines])
     section(head["judge"], [f"{d.label}: {d.weigh}" for d in scheme.discretion_points])
     section(head["missing"], scheme.missing_facts)

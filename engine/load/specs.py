@@ -170,6 +170,11 @@ class FactSpec(Spec):
     output: OutputKind | None = None
     weigh: Texts | None = None  # for discretion points: what the law says to weigh
     body: str | None = None  # who acts on this output, if not the scheme's body (UWV, SVB, DUO)
+    # An input only another body can establish (a UWV assessment, a college's finding): never
+    # asked at the intake. A status that waits on such facts of one body alone refers to it,
+    # with what the person brings along.
+    assessed_by: str | None = None
+    bring: Texts | None = None
     period: Literal["month", "year", "once"] = "month"  # for amounts: per month, per year, one-off
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

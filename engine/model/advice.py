@@ -159,7 +159,8 @@ class SchemeAdvice:
     discretion_points: list[DiscretionPoint]
     explanation: list[AppliedRule]
     decisive_conditions: list[Condition]
-    missing_facts: list[str]
+    missing_facts: list[str]  # what the intake can still ask; never another body's assessment
+    bring: list[str]  # when referred: what the person takes along to the body
     policy_gaps: list[str]  # figures the municipality has not set: "depends on local policy"
     policy_gap_labels: list[str]  # the same figures, in words
     local_policy: str | None  # the municipality whose policy figures were applied

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from engine.backends.vector.evaluate import evaluate_batch, scheme_columns
+from engine.backends.vector.evaluate import evaluate_batch, may_refer, scheme_columns
 from engine.backends.vector.table_inputs import VALIDATED, read_table, valid_rows
 from engine.compile.plan import Plan
 from engine.errors import EvaluationError
@@ -65,14 +65,18 @@ def vector_result_batch(
             amount[rows, j] = c.amount
             period[rows, j] = np.where(np.equal(c.amount, None), None, c.period)
             gap[rows, j] = c.policy_gap
-            counts = Counter(c.status.tolist())
-            tally = summary.statuses.setdefault(scheme_id, Counter())
-            tally.update(counts)
-            if c.period == "month":
-                paid = [a for a in c.amount if a is not None]
-                if paid:
-                    total = summary.monthly_total.get(scheme_id, Decimal(0))
-                    summary.monthly_total[scheme_id] = total + sum(paid, Decimal(0))
+    # An open status that may be a referral is settled on the native path (may_refer).
+    for i in np.flatnonzero(fast):
+        if may_refer(plan, status[i].tolist()):
+            fast[i] = False
+    for j, scheme_id in enumerate(schemes):
+        tally = summary.statuses.setdefault(scheme_id, Counter())
+        tally.update(Counter(status[fast, j].tolist()))
+        if plan.main_period(scheme_id) == "month":
+            paid = [a for a in amount[fast, j] if a is not None]
+            if paid:
+                total = summary.monthly_total.get(scheme_id, Decimal(0))
+                summary.monthly_total[scheme_id] = total + sum(paid, Decimal(0))
     summary.households += int(fast.sum())
 
     # The fast households' rows, the others' rows from the native path, then in file order.

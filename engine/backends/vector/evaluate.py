@@ -19,10 +19,10 @@ import numpy as np
 from engine.backends.vector.columns import Col, Coll, constant, falses, from_values, same
 from engine.backends.vector.compile import ColumnFn, Env, compile_column
 from engine.compile.plan import DatedPlan, Plan, Step
-from engine.explain.outcome import Outcome
+from engine.explain.outcome import Outcome, outcomes
 from engine.load.loader import municipality_key
 from engine.model.profile import Profile
-from engine.run.evaluate import read_profile
+from engine.run.evaluate import read_profile, run
 from engine.values import Unknown, to_cents
 
 
@@ -60,7 +60,18 @@ def run_vector(
         evaluate_batch(plan, dated, batch)
         for i, outcome in zip(rows, batch_outcomes(plan, dated, batch), strict=True):
             results[i] = outcome
+            if outcome is not None and may_refer(plan, [o.status for o in outcome]):
+                results[i] = outcomes(run(plan, profiles[i], peildatum))
     return results
+
+
+def may_refer(plan: Plan, statuses: Sequence[str]) -> bool:
+    """Whether an open status in a household's row (plan order) may be a referral: what it
+    waits on is known per household only on the native path, which then decides."""
+    return any(
+        status == "undetermined" and scheme_id in plan.referable
+        for scheme_id, status in zip(plan.schemes, statuses, strict=True)
+    )
 
 
 def read_batch(plan: Plan, profiles: Sequence[Profile]) -> Batch:
@@ -274,7 +285,7 @@ def scheme_columns(plan: Plan, dated: DatedPlan, batch: Batch, scheme_id: str) -
         known, cents, _ = amounts.get(name) or (~columns[name].unk, _cents(columns[name]), "")
         paid = known & (statuses == "eligible")
         amount[paid] = cents[paid]
-    period = plan.derived[name].spec.period if name else "month"
+    period = plan.main_period(scheme_id)
     return SchemeColumns(statuses, amount, period, amounts, gap)
 
 

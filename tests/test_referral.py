@@ -1,0 +1,123 @@
+"""Refer: an open status that waits only on another body's assessment is a referral to it.
+
+A small rule base: the status is eligible when p and q hold, where q is declared as UWV's
+assessment (`assessed_by: UWV`, with what to bring). What the intake can ask (p) is asked
+first; once only q is open, the advice says "refer to UWV" and what to bring, in every format,
+and never asks q. The vector backend gives the same outcomes as native.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from rulebase import FACTS, profile, rule, rules_file, write_base
+from test_checker import line_of, only_error
+
+import engine
+from engine.backends.vector.evaluate import run_vector
+from engine.compile.plan import Plan
+from engine.explain.html import advice_html
+from engine.explain.markdown import advice_markdown
+from engine.explain.outcome import outcomes
+from engine.explain.text import advice_text
+
+DAY = dt.date(2026, 3, 1)
+ASSESSED = FACTS.replace(
+    '    question: {nl: "q?", en: "q?"}\n',
+    '    question: {nl: "q?", en: "q?"}\n'
+    "    assessed_by: UWV\n"
+    '    bring: {nl: "Brieven van uw arts", en: "Letters from your doctor"}\n',
+)
+RULES = {
+    "a.yaml": rules_file(
+        rule("x.recht", "p and q", "{status: eligible}")
+        + rule("x.geen_p", "not p", "{status: not_eligible}")
+    )
+}
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
+    root = write_base(tmp_path_factory.mktemp("refer"), RULES, facts=ASSESSED)
+    return engine.load_plan(root)
+
+
+@pytest.mark.parametrize(
+    ("detained", "evading", "status", "refer_to", "missing"),
+    [
+        (True, None, "refer", "UWV", []),  # only UWV's assessment is open
+        (None, None, "undetermined", None, ["p"]),  # p can be asked: ask it first
+        (False, None, "not_eligible", None, []),  # p settles it, whatever UWV finds
+        (True, True, "eligible", None, []),  # UWV's finding is on record
+        (True, False, "not_eligible", None, []),
+    ],
+)
+def test_a_status_that_waits_only_on_an_assessment_is_a_referral(
+    plan: Plan, detained, evading, status, refer_to, missing
+) -> None:
+    advice = engine.advise(profile(detained=detained, evading=evading), DAY, plan)
+    scheme = advice.scheme("x")
+    assert (scheme.status, scheme.refer_to, scheme.missing_facts) == (status, refer_to, missing)
+    assert scheme.bring == (["Brieven van uw arts"] if status == "refer" else [])
+    assert "q" not in [question.fact for question in advice.questions]
+
+
+def test_a_referral_is_on_the_agenda_and_in_every_format(plan: Plan) -> None:
+    for lang, heading, text in (
+        ("nl", "Neem mee naar UWV", "Brieven van uw arts"),
+        ("en", "Take along to UWV", "Letters from your doctor"),
+    ):
+        advice = engine.advise(profile(detained=True), DAY, plan, lang=lang)
+        assert [(i.kind, i.body) for i in advice.agenda] == [("referral", "UWV")]
+        data = json.loads(advice.to_json())["schemes"][0]
+        assert (data["status"], data["refer_to"], data["bring"]) == ("refer", "UWV", [text])
+        for rendered in (advice_text(advice), advice_markdown(advice), advice_html(advice)):
+            assert heading in rendered and text in rendered
+
+
+def test_the_vector_backend_refers_as_native_does(plan: Plan) -> None:
+    profiles = [
+        engine.model.profile.profile_from_dict(profile(detained=d, evading=e))
+        for d in (True, False, None)
+        for e in (True, False, None)
+    ]
+    native = [outcomes(engine.evaluate(p, DAY, plan)) for p in profiles]
+    assert run_vector(plan, profiles, DAY) == native
+    assert sum(o[0].status == "refer" for o in native) == 1
+
+
+def test_a_status_that_reads_no_assessment_is_never_referred(plan: Plan) -> None:
+    assert plan.referable == frozenset({"x"})
+    assert plan.assessed_by == {"q": "UWV"}
+
+
+@pytest.mark.parametrize(
+    ("add", "fragment"),
+    [
+        ("    assessed_by: UVW\n", "assessed_by 'UVW' is not a known body"),
+        ('    bring: {nl: "b", en: "b"}\n', "'bring' needs 'assessed_by'"),
+    ],
+)
+def test_engine_check_refuses_a_malformed_declaration(
+    tmp_path: Path, add: str, fragment: str
+) -> None:
+    facts = FACTS.replace(
+        '    question: {nl: "q?", en: "q?"}\n', '    question: {nl: "q?", en: "q?"}\n' + add
+    )
+    problem = only_error(tmp_path, RULES, facts=facts)
+    assert f"rules/facts.yaml:{line_of(facts, '  q:')}" in problem and fragment in problem
+
+
+def test_engine_check_refuses_an_assessment_on_a_derived_fact(tmp_path: Path) -> None:
+    rules = {
+        "a.yaml": rules_file(
+            rule("x.recht", "p and pq", "{status: eligible}")
+            + rule("x.pq", "true", "{pq: p and q}"),
+            facts='pq: {type: bool, assessed_by: UWV, label: {nl: "pq", en: "pq"}}\n',
+        )
+    }
+    problem = only_error(tmp_path, rules)
+    assert "derived fact 'pq': 'assessed_by' and 'bring' belong to input facts" in problem
