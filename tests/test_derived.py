@@ -90,6 +90,22 @@ IMPLICATIONS = [
         ("members", 0, "work", "disabled_before_18_or_during_study"),
         "beperking_voor_18_of_studie_aanvrager",
     ),
+    Implication(
+        "the college found: work only in a sheltered setting, so a work-limiting condition (Pw art. 10b lid 1)",
+        "jongere",
+        ("members", 0, "work", "work_limiting_condition"),
+        "arbeidsbeperking_aanvrager",
+        changes=((("members", 0, "work", "sheltered_work_only"), True),),
+        answers=(True,),  # "no" would contradict the finding
+    ),
+    Implication(
+        "an onset before 18 or during study presupposes an illness or disability (Wajong art. 1a:1 lid 1)",
+        "jongere",
+        ("members", 0, "work", "work_limiting_condition"),
+        "arbeidsbeperking_aanvrager",
+        changes=((("members", 0, "work", "disabled_before_18_or_during_study"), True),),
+        answers=(True,),
+    ),
 ]
 
 

@@ -23,6 +23,7 @@ from engine.explain.html import advice_html
 from engine.explain.markdown import advice_markdown
 from engine.explain.outcome import outcomes
 from engine.explain.text import advice_text
+from engine.model.profile import profile_from_dict
 
 DAY = dt.date(2026, 3, 1)
 ASSESSED = FACTS.replace(
@@ -62,6 +63,7 @@ def test_a_status_that_waits_only_on_an_assessment_is_a_referral(
     scheme = advice.scheme("x")
     assert (scheme.status, scheme.refer_to, scheme.missing_facts) == (status, refer_to, missing)
     assert scheme.bring == (["Brieven van uw arts"] if status == "refer" else [])
+    assert scheme.assessed_facts == (["q"] if evading is None and detained is not False else [])
     assert "q" not in [question.fact for question in advice.questions]
 
 
@@ -80,7 +82,7 @@ def test_a_referral_is_on_the_agenda_and_in_every_format(plan: Plan) -> None:
 
 def test_the_vector_backend_refers_as_native_does(plan: Plan) -> None:
     profiles = [
-        engine.model.profile.profile_from_dict(profile(detained=d, evading=e))
+        profile_from_dict(profile(detained=d, evading=e))
         for d in (True, False, None)
         for e in (True, False, None)
     ]
@@ -121,3 +123,16 @@ def test_engine_check_refuses_an_assessment_on_a_derived_fact(tmp_path: Path) ->
     }
     problem = only_error(tmp_path, rules)
     assert "derived fact 'pq': 'assessed_by' and 'bring' belong to input facts" in problem
+
+
+def test_an_explicit_answer_about_a_limitation_is_kept() -> None:
+    """Only an unanswered sign is implied by a finding; an answer is never overwritten."""
+    work = {"sheltered_work_only": True}
+    implied = profile_from_dict({"members": [{"id": "a", "role": "applicant", "work": work}]})
+    assert implied.applicant.work.work_limiting_condition is True
+    work = {"sheltered_work_only": False, "receives_wajong": False}
+    none = profile_from_dict({"members": [{"id": "a", "role": "applicant", "work": work}]})
+    assert none.applicant.work.work_limiting_condition is None
+    work = {"sheltered_work_only": True, "work_limiting_condition": False}
+    kept = profile_from_dict({"members": [{"id": "a", "role": "applicant", "work": work}]})
+    assert kept.applicant.work.work_limiting_condition is False

@@ -326,6 +326,7 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         missing_facts=sorted(
             m for m in unknown if not m.startswith(POLICY_PREFIX) and m not in plan.assessed_by
         ),
+        assessed_facts=sorted(m for m in unknown if m in plan.assessed_by),
         bring=_bring(view, unknown) if status == "refer" else [],
         policy_gaps=gaps,
         policy_gap_labels=[_parameter_label(view, g) for g in gaps],

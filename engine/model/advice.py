@@ -160,6 +160,7 @@ class SchemeAdvice:
     explanation: list[AppliedRule]
     decisive_conditions: list[Condition]
     missing_facts: list[str]  # what the intake can still ask; never another body's assessment
+    assessed_facts: list[str]  # what waits on another body's assessment (assessed_by)
     bring: list[str]  # when referred: what the person takes along to the body
     policy_gaps: list[str]  # figures the municipality has not set: "depends on local policy"
     policy_gap_labels: list[str]  # the same figures, in words

@@ -246,7 +246,23 @@ class UwvAdvice(StrEnum):
     negative = "negative"
 
 
+# Findings that presuppose an illness, disability or limitation that makes work hard: each
+# answers the question about such a condition, so it is not asked.
+IMPLY_WORK_LIMITING_CONDITION = (
+    "fully_and_permanently_incapacitated",
+    "medically_limited_hours",
+    "sheltered_work_only",
+    "permanently_no_work_capacity",
+    "receives_wajong",
+    "disabled_before_18_or_during_study",
+)
+
+
 class Work(Model):
+    # A long-term illness, disability or limitation that makes ordinary work hard, in the
+    # person's own words: the sign that makes a referral to UWV for beschut werk or the Wajong
+    # worth it (derived-and-who-decides §5-6).
+    work_limiting_condition: bool | None = None
     fully_and_permanently_incapacitated: bool | None = None  # art. 4 WIA
     medically_limited_hours: bool | None = None  # medisch urenbeperkt
     in_lks_target_group: bool | None = None  # doelgroep loonkostensubsidie (art. 6 onder e Pw)
@@ -270,6 +286,16 @@ class Work(Model):
     loonwaarde_established: bool | None = None  # loonwaarde set by a loonwaardebepaling
     loonwaarde_percentage: Percentage | None = None  # of the wettelijk minimumloon
     registered_with_uwv_as_jobseeker: bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _implied_condition(cls, data: Any) -> Any:
+        implied = (
+            isinstance(data, dict)
+            and data.get("work_limiting_condition") is None
+            and any(data.get(name) is True for name in IMPLY_WORK_LIMITING_CONDITION)
+        )
+        return {**data, "work_limiting_condition": True} if implied else data
 
 
 class Integration(Model):

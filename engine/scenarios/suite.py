@@ -22,6 +22,7 @@ A scenario file:
             facts: {leefvorm: alleenstaande}
             refer_to: SVB
             missing_facts: [geboortedatum_aanvrager]      # exactly these
+            assessed_facts: [duurzaam_geen_arbeidsvermogen_aanvrager]  # another body's, exactly
             policy_gaps: [iit_bedrag_alleenstaande]       # local figures not set: exactly these
             local_policy: Westland                        # whose municipal figures applied
             obligations: [arbeidsverplichtingen]          # exactly these (fact names)
@@ -53,7 +54,14 @@ from engine.model.profile import profile_from_dict
 from engine.run.evaluate import DEFAULT, run
 from engine.values import Unknown
 
-LIST_CHECKS = ("missing_facts", "policy_gaps", "obligations", "next_steps", "discretion_points")
+LIST_CHECKS = (
+    "missing_facts",
+    "assessed_facts",
+    "policy_gaps",
+    "obligations",
+    "next_steps",
+    "discretion_points",
+)
 SCHEME_KEYS = {
     "status",
     "amount",
@@ -261,6 +269,7 @@ def _compare(scheme: SchemeAdvice, checks: dict[str, Any], facts: dict[str, Any]
             differ(f"facts.{name}", expected, actual)
     listed = {
         "missing_facts": scheme.missing_facts,
+        "assessed_facts": scheme.assessed_facts,
         "policy_gaps": scheme.policy_gaps,
         "obligations": [i.fact for i in scheme.obligations],
         "next_steps": [i.fact for i in scheme.next_steps],
