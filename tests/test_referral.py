@@ -12,18 +12,21 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from rulebase import FACTS, profile, rule, rules_file, write_base
 from test_checker import line_of, only_error
 
 import engine
 from engine.backends.vector.evaluate import run_vector
+from engine.batch import run_batch
 from engine.compile.plan import Plan
 from engine.explain.html import advice_html
 from engine.explain.markdown import advice_markdown
 from engine.explain.outcome import outcomes
 from engine.explain.text import advice_text
 from engine.model.profile import profile_from_dict
+from engine.population.generate import write_population
 
 DAY = dt.date(2026, 3, 1)
 ASSESSED = FACTS.replace(
@@ -136,3 +139,26 @@ def test_an_explicit_answer_about_a_limitation_is_kept() -> None:
     work = {"sheltered_work_only": True, "work_limiting_condition": False}
     kept = profile_from_dict({"members": [{"id": "a", "role": "applicant", "work": work}]})
     assert kept.applicant.work.work_limiting_condition is False
+
+
+def test_a_batch_refers_as_native_does_on_the_vector_backend(tmp_path: Path) -> None:
+    """Households whose savings (a table column) settle everything but UWV's assessment are
+    referred; the vector backend sends them the native way and the results are identical."""
+    rules = {
+        "a.yaml": rules_file(
+            rule("x.recht", "geld < grens and q", "{status: eligible}")
+            + rule("x.te_veel", "geld >= grens", "{status: not_eligible}")
+        )
+    }
+    # q read from a field the generated population leaves unknown
+    facts = ASSESSED.replace("applicant.exclusions.evading_sentence", "applicant.work.wsw_employed")
+    plan = engine.load_plan(write_base(tmp_path / "base", rules, facts=facts))
+    population = tmp_path / "population.parquet"
+    write_population(population, 400, 11, DAY)
+    tables = {}
+    for backend in ("native", "vector"):
+        out = tmp_path / f"{backend}.parquet"
+        summary = run_batch(population, out, plan, DAY, 150, backend=backend)
+        tables[backend] = pq.read_table(out)
+        assert 0 < summary.statuses["x"]["refer"] < 400
+    assert tables["vector"].equals(tables["native"])

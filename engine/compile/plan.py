@@ -130,8 +130,9 @@ class Plan:
             }
             for scheme_id in self.schemes
         }
-        # The schemes whose status may wait on another body's assessment, and so be a referral.
-        self.referable: frozenset[str] = self._referable()
+        # The schemes whose status may wait on another body's assessment, and so be a referral,
+        # and the derived facts those statuses depend on.
+        self.referable, self.referable_depends = self._referable()
         self._dated: dict[dt.date, DatedPlan] = {}
         self._lock = threading.Lock()
 
@@ -160,7 +161,7 @@ class Plan:
         name = self.schemes[scheme_id].spec.outputs.amount
         return self.derived[name].spec.period if name else "month"
 
-    def _referable(self) -> frozenset[str]:
+    def _referable(self) -> tuple[frozenset[str], frozenset[str]]:
         reads: dict[str, set[str]] = {}
         for rule in self.rules:
             for fact, _, _ in rule.conclusions:
@@ -169,9 +170,15 @@ class Plan:
         for fact in self.order:  # dependencies first
             if reads.get(fact, set()) & tainted:
                 tainted.add(fact)
-        return frozenset(
-            s for s, scheme in self.schemes.items() if scheme.spec.outputs.status in tainted
-        )
+        schemes = [s for s, scheme in self.schemes.items() if scheme.spec.outputs.status in tainted]
+        depends: set[str] = set()
+        todo = [self.schemes[s].spec.outputs.status for s in schemes]
+        while todo:
+            fact = todo.pop()
+            if fact not in depends:
+                depends.add(fact)
+                todo += [n for n in reads.get(fact, ()) if n in self.derived]
+        return frozenset(schemes), frozenset(depends)
 
     def _readers(self) -> tuple[tuple[str, Getter], ...]:
         readers: list[tuple[str, Getter]] = []

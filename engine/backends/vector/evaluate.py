@@ -57,21 +57,50 @@ def run_vector(
     for municipality, rows in groups.items():
         dated = plan.on(peildatum, municipality)
         batch = read_batch(plan, [profiles[i] for i in rows])
+        inputs = dict(batch.facts)
         evaluate_batch(plan, dated, batch)
-        for i, outcome in zip(rows, batch_outcomes(plan, dated, batch), strict=True):
+        found = batch_outcomes(plan, dated, batch)
+        for i, outcome in zip(rows, found, strict=True):
             results[i] = outcome
-            if outcome is not None and may_refer(plan, [o.status for o in outcome]):
-                results[i] = outcomes(run(plan, profiles[i], peildatum))
+        # An open status that waits only on another body's assessment is a referral; which
+        # body is known per household on the native path only, which then decides.
+        if any(outcome and _open_referable(plan, outcome) for outcome in found):
+            for i, refer in zip(rows, referral_rows(plan, dated, inputs, batch.n), strict=True):
+                if refer and _open_referable(plan, results[i] or []):
+                    results[i] = outcomes(run(plan, profiles[i], peildatum))
     return results
 
 
-def may_refer(plan: Plan, statuses: Sequence[str]) -> bool:
-    """Whether an open status in a household's row (plan order) may be a referral: what it
-    waits on is known per household only on the native path, which then decides."""
-    return any(
-        status == "undetermined" and scheme_id in plan.referable
-        for scheme_id, status in zip(plan.schemes, statuses, strict=True)
-    )
+def _open_referable(plan: Plan, household: list[Outcome]) -> bool:
+    return any(o.status == "undetermined" and o.scheme in plan.referable for o in household)
+
+
+def referral_rows(plan: Plan, dated: DatedPlan, inputs: dict[str, Any], n: int) -> np.ndarray:
+    """Per household: whether a referable scheme's status is open and waits on nothing the
+    intake can ask, nor on a municipal figure (`inputs`: the batch's input columns).
+
+    Those statuses are derived once more with the `pol` masks retagged: an unknown input that
+    can be asked counts as policy, another body's assessment does not. An open status without
+    the mask then waits only on assessments (a superset of the referrals, as an unknown
+    municipality also lacks the mask: the native path decides those households).
+    """
+    retagged: dict[str, Any] = {}
+    for name, column in inputs.items():
+        if isinstance(column, Coll):
+            fields = {f: Col(c.val, c.unk, c.unk, c.err) for f, c in column.fields.items()}
+            retagged[name] = Coll(
+                column.owner, column.index, fields, column.unk, column.unk, column.err
+            )
+        else:
+            askable = name not in plan.assessed_by
+            retagged[name] = Col(column.val, column.unk, column.unk & askable, column.err)
+    batch = Batch(n, retagged, falses(n))
+    evaluate_batch(plan, dated, batch, only=plan.referable_depends)
+    refer = falses(n)
+    for scheme_id in plan.referable:
+        status = batch.facts[plan.schemes[scheme_id].spec.outputs.status]
+        refer |= status.unk & ~status.pol
+    return refer
 
 
 def read_batch(plan: Plan, profiles: Sequence[Profile]) -> Batch:
@@ -139,7 +168,10 @@ def _compile_step(plan: Plan, step: Step) -> CompiledStep:
     )
 
 
-def evaluate_batch(plan: Plan, dated: DatedPlan, batch: Batch) -> None:
+def evaluate_batch(
+    plan: Plan, dated: DatedPlan, batch: Batch, only: frozenset[str] | None = None
+) -> None:
+    """Derive every fact (or `only` those, which must hold all they depend on) for the batch."""
     n = batch.n
     params = {
         name: constant(value, n, _kind(plan.types.get(name, "")))
@@ -147,6 +179,8 @@ def evaluate_batch(plan: Plan, dated: DatedPlan, batch: Batch) -> None:
     }
     env = Env(n, batch.facts, params, dated.peildatum)
     for step in compiled_steps(plan, dated.peildatum):
+        if only is not None and step.fact not in only:
+            continue
         column = _derive(step, env)
         batch.facts[step.fact] = column
         batch.errors |= column.err
