@@ -24,6 +24,14 @@ from engine.population.generate import generate
 from engine.run.evaluate import run
 
 PEILDATUM = dt.date(2026, 1, 15)
+FIRST_CONVERSATION = {
+    "municipality": "Utrecht",
+    "members": [
+        {"id": "aanvrager", "role": "applicant", "birth_date": "1988-04-02"},
+        {"id": "partner", "role": "partner", "birth_date": "1990-09-14"},
+        {"id": "kind", "role": "child", "birth_date": "2015-03-01"},
+    ],
+}
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -71,6 +79,14 @@ def main() -> None:
         args.repeat,
     )
     latency("  of which explain only", lambda: build_advice(trace), args.repeat)
+    # A first conversation: who lives here and where, nothing else yet; the open outcomes are
+    # where case analysis (engine/run/settle.py) works.
+    first = profile_from_dict(FIRST_CONVERSATION)
+    latency(
+        "advice, first conversation (many unknowns)",
+        lambda: build_advice(run(plan, first, PEILDATUM)),
+        args.repeat,
+    )
     latency(
         "advice + deterministic JSON",
         lambda: build_advice(run(plan, profile, PEILDATUM)).to_json(),

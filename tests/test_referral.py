@@ -94,8 +94,7 @@ def test_the_vector_backend_refers_as_native_does(plan: Plan) -> None:
     assert sum(o[0].status == "refer" for o in native) == 1
 
 
-def test_a_status_that_reads_no_assessment_is_never_referred(plan: Plan) -> None:
-    assert plan.referable == frozenset({"x"})
+def test_the_plan_knows_who_assesses_what(plan: Plan) -> None:
     assert plan.assessed_by == {"q": "UWV"}
 
 

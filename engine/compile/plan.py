@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, get_args
 
 from engine.check.checker import MUNICIPALITY_FACT, CheckedBook, CheckedRule
+from engine.compile.cases import CaseSpace
 from engine.errors import EvaluationError, Location, RulesError
 from engine.lang import ir
 from engine.lang.compile import Closure, compile_expr
@@ -130,9 +131,7 @@ class Plan:
             }
             for scheme_id in self.schemes
         }
-        # The schemes whose status may wait on another body's assessment, and so be a referral,
-        # and the derived facts those statuses depend on.
-        self.referable, self.referable_depends = self._referable()
+        self.cases = CaseSpace(self)  # what case analysis may split on (engine/run/settle.py)
         self._dated: dict[dt.date, DatedPlan] = {}
         self._lock = threading.Lock()
 
@@ -160,25 +159,6 @@ class Plan:
         """The period of a scheme's main amount: month, year or once."""
         name = self.schemes[scheme_id].spec.outputs.amount
         return self.derived[name].spec.period if name else "month"
-
-    def _referable(self) -> tuple[frozenset[str], frozenset[str]]:
-        reads: dict[str, set[str]] = {}
-        for rule in self.rules:
-            for fact, _, _ in rule.conclusions:
-                reads.setdefault(fact, set()).update(rule.reads)
-        tainted = set(self.assessed_by)
-        for fact in self.order:  # dependencies first
-            if reads.get(fact, set()) & tainted:
-                tainted.add(fact)
-        schemes = [s for s, scheme in self.schemes.items() if scheme.spec.outputs.status in tainted]
-        depends: set[str] = set()
-        todo = [self.schemes[s].spec.outputs.status for s in schemes]
-        while todo:
-            fact = todo.pop()
-            if fact not in depends:
-                depends.add(fact)
-                todo += [n for n in reads.get(fact, ()) if n in self.derived]
-        return frozenset(schemes), frozenset(depends)
 
     def _readers(self) -> tuple[tuple[str, Getter], ...]:
         readers: list[tuple[str, Getter]] = []

@@ -24,7 +24,7 @@ from engine.explain.outcome import (
     scheme_status,
     status_referral,
 )
-from engine.explain.questions import rank_questions
+from engine.explain.questions import question_text, rank_questions
 from engine.explain.why import decisive_conditions
 from engine.lang import ir
 from engine.lang.compile import compile_expr
@@ -327,6 +327,11 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
             m for m in unknown if not m.startswith(POLICY_PREFIX) and m not in plan.assessed_by
         ),
         assessed_facts=sorted(m for m in unknown if m in plan.assessed_by),
+        settled_over=[
+            question_text(plan, m, view.lang)
+            for m in trace.settled.get(view.scheme.outputs.status, ())
+        ],
+        bound_reached=view.scheme.outputs.status in trace.bounded,
         bring=_bring(view, unknown) if status == "refer" else [],
         policy_gaps=gaps,
         policy_gap_labels=[_parameter_label(view, g) for g in gaps],

@@ -85,6 +85,9 @@ def _scheme(scheme: SchemeAdvice, lang: str, asked: dict[str, str]) -> list[str]
             for c in scheme.decisive_conditions
         ],
     )
+    section(head["settled"], scheme.settled_over)
+    if scheme.bound_reached:
+        lines.extend(["", head["bounded"]])
     section(head["duties"], [i.text for i in scheme.obligations])
     section(head["steps"], [f"{i.text} ({i.body})" for i in scheme.next_steps])
     section(head["bring"].format(body=scheme.refer_to), scheme.bring)

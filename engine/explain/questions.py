@@ -23,6 +23,11 @@ def rank_questions(plan: Plan, schemes: list[SchemeAdvice], lang: str) -> list[Q
     return sorted(questions, key=lambda q: (-len(q.schemes), q.fact))
 
 
+def question_text(plan: Plan, fact: str, lang: str) -> str:
+    """How the intake asks for an input fact (or a collection item's field)."""
+    return _question(plan, fact, [], lang).text
+
+
 def _question(plan: Plan, fact: str, schemes: list[str], lang: str) -> Question:
     item = _ITEM.match(fact)
     if item:

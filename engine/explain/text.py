@@ -18,6 +18,8 @@ HEAD = {
         "duties": "Verplichtingen",
         "steps": "Volgende stappen",
         "bring": "Neem mee naar {body}",
+        "settled": "Dit staat vast, wat u ook antwoordt op",
+        "bounded": "Nog open: er zijn te veel mogelijke antwoorden om allemaal na te gaan.",
         "dates": "Termijnen",
         "judge": "Ter beoordeling door de consulent",
         "missing": "Nog nodig",
@@ -38,6 +40,8 @@ HEAD = {
         "duties": "Obligations",
         "steps": "Next steps",
         "bring": "Take along to {body}",
+        "settled": "This holds whatever the answer to",
+        "bounded": "Still open: there are too many possible answers to check them all.",
         "dates": "Deadlines",
         "judge": "For the caseworker to judge",
         "missing": "Still needed",
@@ -106,6 +110,9 @@ def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
                 for c in scheme.decisive_conditions
             ],
         )
+    section(head["settled"], scheme.settled_over)
+    if scheme.bound_reached:
+        lines.append(head["bounded"])
     section(head["why"], [f"{r.text} ({r.citation.label})" for r in scheme.explanation])
     section(head["duties"], [o.text for o in scheme.obligations])
     section(head["steps"], [s.text for s in scheme.next_steps])

@@ -161,6 +161,9 @@ class SchemeAdvice:
     decisive_conditions: list[Condition]
     missing_facts: list[str]  # what the intake can still ask; never another body's assessment
     assessed_facts: list[str]  # what waits on another body's assessment (assessed_by)
+    # The status holds whatever the answer to these questions (settled by case analysis).
+    settled_over: list[str]
+    bound_reached: bool  # open because checking every possible answer went past the bound
     bring: list[str]  # when referred: what the person takes along to the body
     policy_gaps: list[str]  # figures the municipality has not set: "depends on local policy"
     policy_gap_labels: list[str]  # the same figures, in words

@@ -23,6 +23,7 @@ from engine.errors import EvaluationError
 from engine.lang.compile import Context
 from engine.load.loader import municipality_key
 from engine.model.profile import Profile
+from engine.run.settle import settle
 from engine.values import NOT_DERIVED, Unknown, merge_unknown
 
 DEFAULT = "default"
@@ -40,6 +41,10 @@ class Trace:
     roles: dict[str, int] = field(default_factory=dict)  # household members by role
     decided_by: dict[str, str | None] = field(default_factory=dict)  # rule id, DEFAULT or None
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Outputs settled by case analysis (engine/run/settle.py): the inputs weighed, whose answer
+    # does not change them; and outputs left open because the search reached its bound.
+    settled: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    bounded: set[str] = field(default_factory=set)
 
     @property
     def peildatum(self) -> dt.date:
@@ -88,6 +93,7 @@ def run(
             facts[step.fact] = derive(step, ctx, trace)
     except KeyError as exc:
         raise EvaluationError(f"parameter {exc} has no value on {peildatum.isoformat()}") from None
+    settle(trace)
     return trace
 
 

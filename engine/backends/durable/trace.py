@@ -12,6 +12,7 @@ from typing import Any
 
 from engine.backends.durable.codec import decode
 from engine.run.evaluate import Trace, start_trace
+from engine.run.settle import settle
 
 
 def finish_trace(trace: Trace, records: Iterable[dict[str, Any]]) -> Trace:
@@ -22,6 +23,7 @@ def finish_trace(trace: Trace, records: Iterable[dict[str, Any]]) -> Trace:
         trace.decided_by[name] = record["by"]
         if "cf" in record:
             trace.conflicts[name] = tuple(record["cf"])
+    settle(trace)  # the second pass, as the native run makes it
     return trace
 
 

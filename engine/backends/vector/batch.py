@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from engine.backends.vector.evaluate import evaluate_batch, referral_rows, scheme_columns
+from engine.backends.vector.evaluate import evaluate_batch, open_rows, scheme_columns
 from engine.backends.vector.table_inputs import VALIDATED, read_table, valid_rows
 from engine.compile.plan import Plan
 from engine.errors import EvaluationError
@@ -52,26 +52,26 @@ def vector_result_batch(
     keys = [municipality_key(m) if m else None for m in columns["municipality"]]
     for key in dict.fromkeys(k_ for k_, f in zip(keys, fast, strict=True) if f):
         rows = np.flatnonzero(fast & np.array([k_ == key for k_ in keys]))
-        part = read_table(plan, batch.take(pa.array(rows)))
-        inputs = dict(part.facts)
         dated = plan.on(peildatum, key)
-        evaluate_batch(plan, dated, part)
-        if part.errors.any():
+        # First which households have an open status that case analysis or a referral may
+        # decide: those go the native way (see `open_rows`); the others are evaluated here.
+        flagged, errors = open_rows(plan, dated, read_table(plan, batch.take(pa.array(rows))).facts)
+        if errors.any():
             raise EvaluationError(
                 "a rule could not be evaluated for a household (division by zero or a date out of range)"
             )
+        fast[rows[flagged]] = False
+        rows = rows[~flagged]
+        if not len(rows):
+            continue
+        part = read_table(plan, batch.take(pa.array(rows)))
+        evaluate_batch(plan, dated, part)
         for j, scheme_id in enumerate(schemes):
             c = scheme_columns(plan, dated, part, scheme_id)
             status[rows, j] = c.status
             amount[rows, j] = c.amount
             period[rows, j] = np.where(np.equal(c.amount, None), None, c.period)
             gap[rows, j] = c.policy_gap
-        # An open status that waits only on another body's assessment is a referral: those
-        # households go the native way, which names the body (see `referral_rows`).
-        referable = [j for j, scheme_id in enumerate(schemes) if scheme_id in plan.referable]
-        open_ = (status[np.ix_(rows, referable)] == "undetermined").any(axis=1)
-        if open_.any():
-            fast[rows[open_ & referral_rows(plan, dated, inputs, part.n)]] = False
     for j, scheme_id in enumerate(schemes):
         tally = summary.statuses.setdefault(scheme_id, Counter())
         tally.update(Counter(status[fast, j].tolist()))

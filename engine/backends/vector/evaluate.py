@@ -62,45 +62,53 @@ def run_vector(
         found = batch_outcomes(plan, dated, batch)
         for i, outcome in zip(rows, found, strict=True):
             results[i] = outcome
-        # An open status that waits only on another body's assessment is a referral; which
-        # body is known per household on the native path only, which then decides.
-        if any(outcome and _open_referable(plan, outcome) for outcome in found):
-            for i, refer in zip(rows, referral_rows(plan, dated, inputs, batch.n), strict=True):
-                if refer and _open_referable(plan, results[i] or []):
-                    results[i] = outcomes(run(plan, profiles[i], peildatum))
+        # An open status may be settled by case analysis, or be a referral: both need what it
+        # waits on, which only the native path knows per household; it then decides.
+        for i, open_ in zip(rows, open_rows(plan, dated, inputs)[0], strict=True):
+            if open_ and results[i] is not None:
+                results[i] = outcomes(run(plan, profiles[i], peildatum))
     return results
 
 
-def _open_referable(plan: Plan, household: list[Outcome]) -> bool:
-    return any(o.status == "undetermined" and o.scheme in plan.referable for o in household)
+def open_rows(
+    plan: Plan, dated: DatedPlan, inputs: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per household: whether a status is open and waits on an input that case analysis can
+    split (engine/run/settle.py) or another body assesses. Only such a status can be settled
+    or referred; every other open status is undetermined on the native path too.
 
-
-def referral_rows(plan: Plan, dated: DatedPlan, inputs: dict[str, Any], n: int) -> np.ndarray:
-    """Per household: whether a referable scheme's status is open and waits on nothing the
-    intake can ask, nor on a municipal figure (`inputs`: the batch's input columns).
-
-    Those statuses are derived once more with the `pol` masks retagged: an unknown input that
-    can be asked counts as policy, another body's assessment does not. An open status without
-    the mask then waits only on assessments (a superset of the referrals, as an unknown
-    municipality also lacks the mask: the native path decides those households).
+    `inputs` are the batch's input columns (they are not changed); the second array says where
+    evaluating would raise, as `Batch.errors`. The facts are derived with the `pol` masks
+    retagged: an unknown input that can be split or is assessed carries the tag, nothing
+    else does (no parameter either). The tag then propagates as the native missing sets do.
     """
+    space = plan.cases
+    n = _rows(inputs)
     retagged: dict[str, Any] = {}
     for name, column in inputs.items():
         if isinstance(column, Coll):
-            fields = {f: Col(c.val, c.unk, c.unk, c.err) for f, c in column.fields.items()}
+            record = plan.collections[name].record
+            fields = {
+                f: Col(c.val, c.unk, c.unk & (f"{record}.{f}" in space.domains), c.err)
+                for f, c in column.fields.items()
+            }
             retagged[name] = Coll(
-                column.owner, column.index, fields, column.unk, column.unk, column.err
+                column.owner, column.index, fields, column.unk, falses(n), column.err
             )
         else:
-            askable = name not in plan.assessed_by
-            retagged[name] = Col(column.val, column.unk, column.unk & askable, column.err)
+            tagged = name in plan.assessed_by or space.domain(name) is not None
+            retagged[name] = Col(column.val, column.unk, column.unk & tagged, column.err)
     batch = Batch(n, retagged, falses(n))
-    evaluate_batch(plan, dated, batch, only=plan.referable_depends)
-    refer = falses(n)
-    for scheme_id in plan.referable:
-        status = batch.facts[plan.schemes[scheme_id].spec.outputs.status]
-        refer |= status.unk & ~status.pol
-    return refer
+    evaluate_batch(plan, dated, batch, policy=False)
+    found = falses(n)
+    for name in space.targets:
+        found |= batch.facts[name].unk & batch.facts[name].pol
+    return found, batch.errors
+
+
+def _rows(inputs: dict[str, Any]) -> int:
+    column = next(iter(inputs.values()))
+    return len(column.unk)
 
 
 def read_batch(plan: Plan, profiles: Sequence[Profile]) -> Batch:
@@ -168,19 +176,19 @@ def _compile_step(plan: Plan, step: Step) -> CompiledStep:
     )
 
 
-def evaluate_batch(
-    plan: Plan, dated: DatedPlan, batch: Batch, only: frozenset[str] | None = None
-) -> None:
-    """Derive every fact (or `only` those, which must hold all they depend on) for the batch."""
+def evaluate_batch(plan: Plan, dated: DatedPlan, batch: Batch, policy: bool = True) -> None:
+    """Derive every fact. With `policy` False, no parameter carries the `pol` tag (see
+    `open_rows`, which uses the tag for something else)."""
     n = batch.n
     params = {
         name: constant(value, n, _kind(plan.types.get(name, "")))
         for name, value in dated.params.items()
     }
+    if not policy:
+        for column in params.values():
+            column.pol = falses(n)
     env = Env(n, batch.facts, params, dated.peildatum)
     for step in compiled_steps(plan, dated.peildatum):
-        if only is not None and step.fact not in only:
-            continue
         column = _derive(step, env)
         batch.facts[step.fact] = column
         batch.errors |= column.err

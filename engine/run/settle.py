@@ -1,0 +1,157 @@
+"""Settled whatever the answer: decide an open outcome when every value of its unknowns agrees.
+
+Three-valued logic is sound but not complete: a Wsw status that reads an indication only
+after the AOW age has already excluded it stays open on the indication, although both answers
+give "not eligible". So after the run, each output fact left unknown is looked at in
+derivation order. The inputs it waits for are split, one at a time in sorted order, into their
+values (engine/compile/cases.py: yes/no and declared choices), and only the facts between that
+input and the outcome (its cone) are derived again for each value. Where a branch is still
+open, the next unknown input of that branch is split; where every branch ends in the same value,
+that value holds for every possible answer and the outcome is settled. A branch that ends in a
+different value, cannot be split further, or meets a conflict stops the search: the outcome
+stays open. The search is bounded (BUDGET cone derivations per outcome); where the bound is
+hit the outcome stays open and the trace records it in `bounded`.
+
+A settled fact is pinned in the trace (`settled` names the inputs weighed), and the facts that
+read it are derived again, so a settled status reaches the deadlines and duties that read it.
+Every backend calls `settle` on its trace, so their traces stay identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from engine.errors import EvaluationError
+from engine.lang.compile import Context
+from engine.values import Unknown
+
+if TYPE_CHECKING:
+    from engine.compile.cases import CaseSpace
+    from engine.run.evaluate import Trace
+
+BUDGET = 64  # cone derivations per outcome; measured searches need far fewer
+
+
+class _Open(Exception):
+    """The search cannot settle: branches differ, an input cannot be split, or the bound hit."""
+
+    def __init__(self, bounded: bool = False):
+        self.bounded = bounded
+
+
+@dataclass
+class _Scratch:
+    """What `derive` writes besides the value; for a hypothetical branch, thrown away."""
+
+    decided_by: dict[str, Any] = field(default_factory=dict)
+    conflicts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Search:
+    trace: Trace
+    target: str
+    budget: int
+    leaf: Any = None
+    has_leaf: bool = False
+    weighed: set[str] = field(default_factory=set)
+
+    def explore(self, facts: dict[str, Any], unknown: Unknown, fixed: frozenset[str]) -> None:
+        name, values = self._split_on(unknown, fixed)
+        self.weighed.add(name)
+        for value in values:
+            branch = dict(facts)
+            result = self._derive_cone(branch, _assign(branch, name, value))
+            if type(result) is not Unknown:
+                self._reach(result)
+            elif not result.missing:
+                raise _Open()  # not derived, or a conflict: never settles
+            else:
+                self.explore(branch, result, fixed | {name})
+
+    def _split_on(self, unknown: Unknown, fixed: frozenset[str]) -> tuple[str, tuple[Any, ...]]:
+        space: CaseSpace = self.trace.plan.cases
+        for name in sorted(unknown.missing):
+            if name not in fixed and (values := space.domain(name)):
+                return name, values
+        raise _Open()
+
+    def _derive_cone(self, facts: dict[str, Any], source: str) -> Any:
+        from engine.run.evaluate import derive
+
+        self.budget -= 1
+        if self.budget < 0:
+            raise _Open(bounded=True)
+        trace = self.trace
+        steps, settled = trace.dated.steps, trace.settled
+        ctx = Context(facts, trace.dated.params, trace.peildatum)
+        try:
+            for index in trace.plan.cases.cone(source, self.target):
+                step = steps[index]
+                value = derive(step, ctx, _Scratch())
+                if type(value) is Unknown and step.fact in settled:
+                    value = trace.facts[step.fact]  # settled for every answer already
+                facts[step.fact] = value
+        except EvaluationError:
+            raise _Open() from None  # a branch the rules cannot evaluate: do not guess
+        return facts[self.target]
+
+    def _reach(self, value: Any) -> None:
+        if self.has_leaf and not _same(value, self.leaf):
+            raise _Open()
+        self.leaf, self.has_leaf = value, True
+
+
+def settle(trace: Trace) -> None:
+    """Settle, by case analysis, the output facts the run left unknown (in place)."""
+    from engine.run.evaluate import derive
+
+    space: CaseSpace = trace.plan.cases
+    facts, steps, order = trace.facts, trace.dated.steps, trace.plan.order
+    if not any(name in space.targets and _open(facts[name]) for name in order):
+        return
+    ctx = Context(facts, trace.dated.params, trace.peildatum)
+    dirty: set[int] = set()
+    for index, name in enumerate(order):
+        if index in dirty:
+            facts[name] = derive(steps[index], ctx, trace)
+        if name not in space.targets or not _open(facts[name]):
+            continue
+        search = _Search(trace, name, BUDGET)
+        try:
+            search.explore(facts, facts[name], frozenset())
+        except _Open as stop:
+            if stop.bounded:
+                trace.bounded.add(name)
+            continue
+        facts[name] = search.leaf
+        trace.decided_by[name] = None  # no one rule: every answer gives this value
+        trace.settled[name] = tuple(sorted(search.weighed))
+        dirty |= space.downstream_steps(name)
+
+
+def _open(value: Any) -> bool:
+    return type(value) is Unknown and bool(value.missing)
+
+
+def _assign(facts: dict[str, Any], name: str, value: Any) -> str:
+    """Give an input (or a collection item's field) a value; the fact that changed."""
+    if "[" not in name:
+        facts[name] = value
+        return name
+    collection, _, rest = name.partition("[")
+    index_text, _, field_name = rest.partition("].")
+    items = list(facts[collection])
+    item = dict(items[int(index_text)])
+    item[field_name] = value
+    items[int(index_text)] = item
+    facts[collection] = items
+    return collection
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values; a yes/no never equals a number (True == 1 in Python)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    return type(a) is type(b) and a == b
