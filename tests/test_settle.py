@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
@@ -30,15 +31,24 @@ SINGLE = plain(
 )
 
 
-def test_the_19_year_olds_bijstand_is_eligible_with_the_amount_open() -> None:
-    """Art. 11 Pw gives the right; whether the parents can contribute (art. 20 lid 3) and a
-    medical hours limitation only change the norm, so they do not keep the right open."""
+def nineteen() -> dict:
     data = copy.deepcopy(SINGLE)
     applicant = data["members"][0]
     applicant["birth_date"] = "2006-06-01"  # 19
     del applicant["parents_cannot_provide"], applicant["work"]["medically_limited_hours"]
     data["assets"]["bank_and_cash"] = 0
-    scheme = engine.advise(data, DAY).scheme("algemene_bijstand")
+    return data
+
+
+def past_aow_age() -> dict:
+    applicant = {"id": "a", "role": "applicant", "birth_date": "1950-01-01"}
+    return {"municipality": "Utrecht", "members": [applicant]}
+
+
+def test_the_19_year_olds_bijstand_is_eligible_with_the_amount_open() -> None:
+    """Art. 11 Pw gives the right; whether the parents can contribute (art. 20 lid 3) and a
+    medical hours limitation only change the norm, so they do not keep the right open."""
+    scheme = engine.advise(nineteen(), DAY).scheme("algemene_bijstand")
     assert scheme.status == "eligible" and scheme.amount is None
     assert scheme.settled_over == [
         "Kunt u niet terugvallen op uw ouders voor uw kosten van bestaan?"
@@ -48,15 +58,33 @@ def test_the_19_year_olds_bijstand_is_eligible_with_the_amount_open() -> None:
 
 def test_the_wsw_status_past_the_aow_age_is_decided() -> None:
     """Art. 12 lid 2 Wsw: the indication lapses at the AOW age, whatever it was."""
-    data = {"municipality": "Utrecht", "members": [{"id": "a", "role": "applicant"}]}
-    data["members"][0]["birth_date"] = "1950-01-01"
-    advice = engine.advise(data, DAY, lang="en")
+    advice = engine.advise(past_aow_age(), DAY, lang="en")
     scheme = advice.scheme("wsw")
     assert (scheme.status, scheme.missing_facts) == ("not_eligible", [])
     assert len(scheme.settled_over) == 2
     text = advice_text(advice)
     assert "This holds whatever the answer to:" in text
     assert all(question in text for question in scheme.settled_over)
+
+
+@pytest.mark.parametrize("data", [nineteen(), past_aow_age()], ids=["19", "past AOW age"])
+def test_every_answer_to_what_was_weighed_gives_the_settled_status(data: dict) -> None:
+    """The search's claim, checked by brute force: each combination of answers to the
+    questions weighed, written into the profile, gives the settled status."""
+    plan = engine.load_plan()
+    trace = engine.evaluate(data, DAY)
+    assert trace.settled
+    for status, weighed in trace.settled.items():
+        paths = [plan.inputs[name].spec.from_ or "" for name in weighed]
+        for answers in itertools.product(*(plan.cases.domain(n) or () for n in weighed)):
+            completed = copy.deepcopy(data)
+            for path, answer in zip(paths, answers, strict=True):
+                *parents, leaf = path.removeprefix("applicant.").split(".")
+                node = completed["members"][0]
+                for part in parents:
+                    node = node.setdefault(part, {})
+                node[leaf] = answer
+            assert engine.evaluate(completed, DAY).facts[status] == trace.facts[status], answers
 
 
 FACTS_DUTY = 'plicht: {type: bool, default: false, output: obligation, label: {nl: "d", en: "d"}}\n'
@@ -73,9 +101,11 @@ def test_what_every_answer_gives_is_decided_and_reaches_what_reads_it(tmp_path: 
     trace = engine.evaluate(profile(), DAY, plan)
     assert trace.facts["status"] == "eligible"  # Kleene: unknown; every answer: eligible
     assert trace.settled["status"] == ("p",)
+    assert trace.decided_by["status"] == "x.recht"  # the one rule in every leaf: the reason
     assert trace.facts["plicht"] is True  # derived again once the status is settled
     scheme = engine.advise(profile(), DAY, plan).scheme("x")
     assert (scheme.status, scheme.missing_facts, scheme.settled_over) == ("eligible", [], ["p?"])
+    assert "Regel x.recht" in [r.text for r in scheme.explanation]
 
 
 def test_answers_that_really_differ_keep_the_outcome_open_naming_both(tmp_path: Path) -> None:

@@ -59,6 +59,8 @@ class _Search:
     leaf: Any = None
     has_leaf: bool = False
     weighed: set[str] = field(default_factory=set)
+    rules: set[str | None] = field(default_factory=set)  # what decided the target in each leaf
+    _decided: str | None = None  # what decided the target in the branch last derived
 
     def explore(self, facts: dict[str, Any], unknown: Unknown, fixed: frozenset[str]) -> None:
         name, values = self._split_on(unknown, fixed)
@@ -68,6 +70,7 @@ class _Search:
             result = self._derive_cone(branch, _assign(branch, name, value))
             if type(result) is not Unknown:
                 self._reach(result)
+                self.rules.add(self._decided)
             elif not result.missing:
                 raise _Open()  # not derived, or a conflict: never settles
             else:
@@ -93,16 +96,18 @@ class _Search:
         for index in space.cone(source, self.target):
             step = steps[index]
             key = _key(index, space.step_reads[index], facts)
-            value = before.get(key, _NONE) if key is not None else _NONE
-            if value is _NONE:
+            found = before.get(key, _NONE) if key is not None else _NONE
+            if found is _NONE:
+                scratch = _Scratch()
                 try:
-                    value = derive(step, ctx, _Scratch())
+                    found = (derive(step, ctx, scratch), scratch.decided_by.get(step.fact))
                 except EvaluationError:
-                    value = _RAISES
+                    found = (_RAISES, None)
                 if key is not None:
                     if len(before) >= MEMORY:
                         before.clear()
-                    before[key] = value
+                    before[key] = found
+            value, self._decided = found
             if value is _RAISES:
                 raise _Open()  # a branch the rules cannot evaluate: do not guess
             if type(value) is Unknown and step.fact in settled:
@@ -139,7 +144,10 @@ def settle(trace: Trace) -> None:
                 trace.bounded.add(name)
             continue
         facts[name] = search.leaf
-        trace.decided_by[name] = None  # no one rule: every answer gives this value
+        # One rule in every leaf (the AOW age, say) is the reason, as in a run; otherwise no one
+        # rule decided it, and the advice names the questions whose answer does not matter.
+        rules = search.rules
+        trace.decided_by[name] = rules.pop() if len(rules) == 1 and None not in rules else None
         trace.settled[name] = tuple(sorted(search.weighed))
         dirty |= space.downstream_steps(name)
 
