@@ -141,3 +141,22 @@ def test_a_conflict_never_settles(tmp_path: Path) -> None:
     )
     plan = plan_of(tmp_path, rules)
     assert engine.advise(profile(), DAY, plan).scheme("x").status == "undetermined"
+
+
+def test_a_number_compared_only_with_figures_is_split_at_them(tmp_path: Path) -> None:
+    """Savings only ever compared with a figure fall into a few classes (below, at, above);
+    trying one of each settles what every amount agrees on, and only that."""
+    plan = plan_of(tmp_path, rule("x.recht", "geld < grens or geld >= grens", "{status: eligible}"))
+    assert plan.cases.splittable("geld")
+    trace = engine.evaluate(profile(), DAY, plan)
+    assert (trace.facts["status"], trace.settled["status"]) == ("eligible", ("geld",))
+    root = tmp_path / "differ"
+    plan = plan_of(root, rule("x.recht", "geld < grens", "{status: eligible}"))
+    assert engine.advise(profile(), DAY, plan).scheme("x").missing_facts == ["geld"]
+
+
+def test_a_number_used_in_a_sum_is_not_split(tmp_path: Path) -> None:
+    rules = rule("x.recht", "geld + geld < grens or geld + geld >= grens", "{status: eligible}")
+    plan = plan_of(tmp_path, rules)
+    assert not plan.cases.splittable("geld")
+    assert engine.advise(profile(), DAY, plan).scheme("x").status == "undetermined"

@@ -2,10 +2,18 @@
 
 Three-valued logic leaves an outcome open whenever an unknown input is read, even where every
 value that input could take gives the same outcome. Case analysis (engine/run/settle.py) tries
-those values. It does so exactly where an input has a finite domain: a yes/no fact (yes, no)
-and a text fact with declared values (each value), also as a field of a collection item. Any
-other input (a number, an amount, a date, a free text, a list) is not split: an outcome that
-waits on it stays undetermined.
+those values. It does so exactly where an input's values fall into a few classes the rules
+cannot tell apart within a class:
+
+- a yes/no fact: yes, no; a text fact with declared values: each value (also as a field of a
+  collection item);
+- a number or amount that every rule only compares with a figure known on the day (a constant
+  or a parameter, never the household's own facts), and never adds, multiplies or passes to a
+  function: zero, and one value below, at and above each such figure (the profile model allows
+  no negative amounts, weeks or hours).
+
+Any other input (a date, an amount that is added up, a free text, a list) is not split: an
+outcome that waits on it stays undetermined.
 
 Splitting also needs to know which facts to derive again: the facts on a path from the input
 to the outcome (the "cone"), in derivation order.
@@ -13,8 +21,14 @@ to the outcome (the "cone"), in derivation order.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from engine.lang import ir
+from engine.lang.compile import Closure, Context, compile_expr
+
+ORDERING = frozenset({"<", "<=", ">", ">=", "==", "!="})
 
 if TYPE_CHECKING:
     from engine.compile.plan import Plan
@@ -38,9 +52,13 @@ class CaseSpace:
             tuple(sorted(self.reads.get(name, ()))) for name in plan.order
         )
         self.domains: dict[str, tuple[Any, ...]] = {}
+        compared = _compared_only(plan)
+        self.bounds: dict[str, tuple[Closure, ...]] = {}  # numbers split at figures
         for name, fact in plan.inputs.items():
             if domain := _finite(fact.spec.type, fact.spec.values):
                 self.domains[name] = domain
+            elif fact.spec.type in ("number", "money") and compared.get(name):
+                self.bounds[name] = tuple(compile_expr(n, plan.scope) for n in compared[name])
         for record, fields in plan.records.items():
             for field_name, fact in fields.items():
                 if domain := _finite(fact.spec.type, fact.spec.values):
@@ -51,8 +69,15 @@ class CaseSpace:
         self._upstream = lru_cache(maxsize=4096)(self._upstream_of)
         self.cone = lru_cache(maxsize=65536)(self._cone)
 
-    def domain(self, name: str) -> tuple[Any, ...] | None:
-        """The values of an input, or of a collection item's field (`kinderen[0].relatie`)."""
+    def splittable(self, name: str) -> bool:
+        """Whether case analysis can split an input (a yes/no, a choice, a compared number)."""
+        return name in self.bounds or self.domain(name) is not None
+
+    def domain(self, name: str, ctx: Context | None = None) -> tuple[Any, ...] | None:
+        """The values of an input, or of a collection item's field (`kinderen[0].relatie`);
+        a number's classes need the day's figures (`ctx`)."""
+        if name in self.bounds:
+            return _around(self.bounds[name], ctx, self.plan.types[name]) if ctx else None
         if "[" in name:
             collection, _, rest = name.partition("[")
             spec = self.plan.collections.get(collection)
@@ -87,6 +112,45 @@ class CaseSpace:
         """Indices of the steps to derive again when `source` changes, to know `target`."""
         between = self._downstream(source) & self._upstream(target)
         return tuple(sorted(self.index[f] for f in between))
+
+
+def _compared_only(plan: Plan) -> dict[str, list[ir.Node]]:
+    """Per input: the figures it is compared with, if every read of it is such a comparison
+    (an input read any other way is absent)."""
+    uses: dict[str, list[ir.Node] | None] = {}
+
+    def walk(node: ir.Node, parent: ir.Node | None) -> None:
+        if isinstance(node, ir.Name):
+            other = None
+            if isinstance(parent, ir.Compare) and parent.op in ORDERING:
+                other = parent.right if parent.left is node else parent.left
+            known = other is not None and all(n in plan.parameters for n in ir.names_in(other))
+            found = uses.setdefault(node.id, [])
+            if found is not None:
+                uses[node.id] = [*found, other] if known else None  # type: ignore[list-item]
+            return
+        for child in ir.children(node):
+            walk(child, node)
+
+    for rule in plan.rules:
+        for node in (rule.when_ir, *(value for _, value, _ in rule.conclusions)):
+            walk(node, None)
+    return {name: found for name, found in uses.items() if found}
+
+
+def _around(bounds: tuple[Closure, ...], ctx: Context, type_name: str) -> tuple[Any, ...] | None:
+    """Zero, and a value below, at and above each figure: one of each class."""
+    step = Decimal(1) if type_name == "number" else Decimal("0.01")
+    points = {Decimal(0)}
+    for bound in bounds:
+        value = bound(ctx)
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            return None  # a figure not known on the day (or not a number): do not split
+        points |= {Decimal(value) - step, Decimal(value), Decimal(value) + step}
+    values = sorted(p for p in points if p >= 0)
+    if type_name == "number":
+        return tuple(int(v) if v == v.to_integral_value() else v for v in values)
+    return tuple(values)
 
 
 def _finite(type_name: str, values: list[str] | None) -> tuple[Any, ...] | None:

@@ -77,9 +77,11 @@ class _Search:
                 self.explore(branch, result, fixed | {name})
 
     def _split_on(self, unknown: Unknown, fixed: frozenset[str]) -> tuple[str, tuple[Any, ...]]:
-        space: CaseSpace = self.trace.plan.cases
+        trace = self.trace
+        space: CaseSpace = trace.plan.cases
+        ctx = Context(trace.facts, trace.dated.params, trace.peildatum)
         for name in sorted(unknown.missing):
-            if name not in fixed and (values := space.domain(name)):
+            if name not in fixed and (values := space.domain(name, ctx)):
                 return name, values
         raise _Open()
 

@@ -96,7 +96,7 @@ def open_rows(
                 column.owner, column.index, fields, column.unk, falses(n), column.err
             )
         else:
-            tagged = name in plan.assessed_by or space.domain(name) is not None
+            tagged = name in plan.assessed_by or space.splittable(name)
             retagged[name] = Col(column.val, column.unk, column.unk & tagged, column.err)
     batch = Batch(n, retagged, falses(n))
     evaluate_batch(plan, dated, batch, policy=False)
