@@ -47,10 +47,6 @@ class CaseSpace:
                 self.reads.setdefault(fact, set()).update(rule.reads)
                 for name in rule.reads:
                     self.readers.setdefault(name, set()).add(fact)
-        # Per step (by index): every name its rules read, for the key of a remembered derivation.
-        self.step_reads: tuple[tuple[str, ...], ...] = tuple(
-            tuple(sorted(self.reads.get(name, ()))) for name in plan.order
-        )
         self.domains: dict[str, tuple[Any, ...]] = {}
         compared = _compared_only(plan)
         self.bounds: dict[str, tuple[Closure, ...]] = {}  # numbers split at figures

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, get_args
 
@@ -77,10 +77,6 @@ class DatedPlan:
     steps: tuple[Step, ...]
     rules: dict[str, Rule]  # the rule versions in force on the date, by id
     municipality: str | None  # the municipality key whose policy these figures include
-    # Case analysis derives the same step from the same values again and again, within an
-    # advice and across the households of a batch: what it found, per step and read values
-    # (engine/run/settle.py). Only valid with these params: a what-if run makes a new one.
-    derived_before: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False)
 
 
 class Plan:

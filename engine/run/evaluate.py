@@ -72,7 +72,7 @@ def start_trace(
     municipality = municipality_key(profile.municipality) if profile.municipality else None
     dated = plan.on(peildatum, municipality)
     if what_if:
-        dated = replace(dated, params={**dated.params, **what_if}, derived_before={})
+        dated = replace(dated, params={**dated.params, **what_if})
     facts = read_profile(plan, profile)
     roles: dict[str, int] = {}
     for member in profile.members:

@@ -31,9 +31,6 @@ if TYPE_CHECKING:
     from engine.run.evaluate import Trace
 
 BUDGET = 64  # cone derivations per outcome; measured searches need far fewer
-MEMORY = 100_000  # remembered step derivations per dated plan, then forgotten at once
-_NONE = object()  # nothing remembered
-_RAISES = object()  # the derivation raised: the branch cannot be evaluated
 
 
 class _Open(Exception):
@@ -93,25 +90,16 @@ class _Search:
             raise _Open(bounded=True)
         trace = self.trace
         space: CaseSpace = trace.plan.cases
-        steps, settled, before = trace.dated.steps, trace.settled, trace.dated.derived_before
+        steps, settled = trace.dated.steps, trace.settled
         ctx = Context(facts, trace.dated.params, trace.peildatum)
         for index in space.cone(source, self.target):
             step = steps[index]
-            key = _key(index, space.step_reads[index], facts)
-            found = before.get(key, _NONE) if key is not None else _NONE
-            if found is _NONE:
-                scratch = _Scratch()
-                try:
-                    found = (derive(step, ctx, scratch), scratch.decided_by.get(step.fact))
-                except EvaluationError:
-                    found = (_RAISES, None)
-                if key is not None:
-                    if len(before) >= MEMORY:
-                        before.clear()
-                    before[key] = found
-            value, self._decided = found
-            if value is _RAISES:
-                raise _Open()  # a branch the rules cannot evaluate: do not guess
+            scratch = _Scratch()
+            try:
+                value = derive(step, ctx, scratch)
+            except EvaluationError:
+                raise _Open() from None  # a branch the rules cannot evaluate: do not guess
+            self._decided = scratch.decided_by.get(step.fact)
             if type(value) is Unknown and step.fact in settled:
                 value = trace.facts[step.fact]  # settled for every answer already
             facts[step.fact] = value
@@ -152,19 +140,6 @@ def settle(trace: Trace) -> None:
         trace.decided_by[name] = rules.pop() if len(rules) == 1 and None not in rules else None
         trace.settled[name] = tuple(sorted(search.weighed))
         dirty |= space.downstream_steps(name)
-
-
-def _key(index: int, reads: tuple[str, ...], facts: dict[str, Any]) -> tuple[Any, ...] | None:
-    """A step's derivation is a function of the values it reads (the params and the date are
-    the dated plan's): those values, each with its type (True == 1 in Python), are its key.
-    A list (a collection) cannot be a key: such a step is derived every time."""
-    key: list[Any] = [index]
-    for name in reads:
-        value = facts.get(name, _NONE)  # a parameter is not in the facts: fixed per dated plan
-        if type(value) is list:
-            return None
-        key.append((type(value), value))
-    return tuple(key)
 
 
 def _open(value: Any) -> bool:
