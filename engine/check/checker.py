@@ -131,13 +131,7 @@ def _check_schemes(book: RuleBook, report: Any) -> None:
     for scheme_id, scheme in book.schemes.items():
         outputs = scheme.spec.outputs
         if scheme.spec.body not in BODIES:
-            report(
-                _problem(
-                    scheme.location,
-                    f"scheme '{scheme_id}': body '{scheme.spec.body}' is not a known body"
-                    f" ({', '.join(sorted(BODIES))})",
-                )
-            )
+            report(_unknown_body(scheme.location, f"scheme '{scheme_id}': body", scheme.spec.body))
         status = book.derived.get(outputs.status)
         if status is None:
             report(
@@ -297,17 +291,16 @@ def _check_inputs(book: RuleBook, report: Any) -> None:
                 )
 
 
+def _unknown_body(location: Location, where: str, body: str) -> Problem:
+    return _problem(location, f"{where} '{body}' is not a known body ({', '.join(sorted(BODIES))})")
+
+
 def _check_assessed(fact: LoadedFact, report: Any) -> None:
     """`assessed_by` names a known body; `bring` says what to take to it, and needs it."""
     spec = fact.spec
     if spec.assessed_by is not None and spec.assessed_by not in BODIES:
-        report(
-            _problem(
-                fact.location,
-                f"input fact '{fact.name}': assessed_by '{spec.assessed_by}' is not a known body"
-                f" ({', '.join(sorted(BODIES))})",
-            )
-        )
+        where = f"input fact '{fact.name}': assessed_by"
+        report(_unknown_body(fact.location, where, spec.assessed_by))
     if spec.bring is not None and spec.assessed_by is None:
         report(_problem(fact.location, f"input fact '{fact.name}': 'bring' needs 'assessed_by'"))
 
@@ -481,13 +474,7 @@ def _check_derived(book: RuleBook, rules: list[CheckedRule], report: Any) -> Non
                 )
             )
         if spec.body is not None and spec.body not in BODIES:
-            report(
-                _problem(
-                    fact.location,
-                    f"fact '{fact.name}': body '{spec.body}' is not a known body"
-                    f" ({', '.join(sorted(BODIES))})",
-                )
-            )
+            report(_unknown_body(fact.location, f"fact '{fact.name}': body", spec.body))
         if spec.period != "month" and spec.output != "amount":
             report(
                 _problem(fact.location, f"fact '{fact.name}': 'period' belongs to amount outputs")

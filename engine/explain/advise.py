@@ -369,11 +369,10 @@ def _referral(view: _SchemeView) -> str | None:
 def _bring(view: _SchemeView, waits_on: set[str]) -> list[str]:
     """What the person takes to the body that assesses what a referred status waits on."""
     texts = []
-    for name in sorted(waits_on):
-        spec = view.plan.inputs[name].spec if name in view.plan.assessed_by else None
-        text = getattr(spec.bring, view.lang) if spec and spec.bring else None
-        if text and text not in texts:
-            texts.append(text)
+    for name in sorted(waits_on & view.plan.assessed_by.keys()):
+        bring = view.plan.inputs[name].spec.bring
+        if bring and getattr(bring, view.lang) not in texts:
+            texts.append(getattr(bring, view.lang))
     return texts
 
 

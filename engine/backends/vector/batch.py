@@ -55,7 +55,8 @@ def vector_result_batch(
         dated = plan.on(peildatum, key)
         # First which households have an open status that case analysis or a referral may
         # decide: those go the native way (see `open_rows`); the others are evaluated here.
-        flagged, errors = open_rows(plan, dated, read_table(plan, batch.take(pa.array(rows))).facts)
+        inputs = read_table(plan, batch.take(pa.array(rows))).facts
+        flagged, errors = open_rows(plan, dated, inputs, len(rows))
         if errors.any():
             raise EvaluationError(
                 "a rule could not be evaluated for a household (division by zero or a date out of range)"

@@ -64,26 +64,25 @@ def run_vector(
             results[i] = outcome
         # An open status may be settled by case analysis, or be a referral: both need what it
         # waits on, which only the native path knows per household; it then decides.
-        for i, open_ in zip(rows, open_rows(plan, dated, inputs)[0], strict=True):
+        for i, open_ in zip(rows, open_rows(plan, dated, inputs, batch.n)[0], strict=True):
             if open_ and results[i] is not None:
                 results[i] = outcomes(run(plan, profiles[i], peildatum))
     return results
 
 
 def open_rows(
-    plan: Plan, dated: DatedPlan, inputs: dict[str, Any]
+    plan: Plan, dated: DatedPlan, inputs: dict[str, Any], n: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per household: whether a status is open and waits on an input that case analysis can
     split (engine/run/settle.py) or another body assesses. Only such a status can be settled
     or referred; every other open status is undetermined on the native path too.
 
-    `inputs` are the batch's input columns (they are not changed); the second array says where
+    `inputs` are the input columns of `n` households (not changed); the second array says where
     evaluating would raise, as `Batch.errors`. The facts are derived with the `pol` masks
     retagged: an unknown input that can be split or is assessed carries the tag, nothing
     else does (no parameter either). The tag then propagates as the native missing sets do.
     """
     space = plan.cases
-    n = _rows(inputs)
     retagged: dict[str, Any] = {}
     for name, column in inputs.items():
         if isinstance(column, Coll):
@@ -104,11 +103,6 @@ def open_rows(
     for name in space.targets:
         found |= batch.facts[name].unk & batch.facts[name].pol
     return found, batch.errors
-
-
-def _rows(inputs: dict[str, Any]) -> int:
-    column = next(iter(inputs.values()))
-    return len(column.unk)
 
 
 def read_batch(plan: Plan, profiles: Sequence[Profile]) -> Batch:
