@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,15 @@ import engine.run.settle
 from engine.compile.plan import Plan
 from engine.explain.markdown import advice_markdown
 from engine.explain.text import advice_text
+from engine.lang.compile import Context
 from engine.load.yaml_source import read_yaml_file
 
 DAY = dt.date(2026, 3, 1)
+KW_SINGLE = plain(
+    read_yaml_file(ROOT / "scenarios" / "kwijtschelding" / "kwijtschelding.yaml")["profiles"][
+        "alleenstaande"
+    ]
+)
 SINGLE = plain(
     read_yaml_file(ROOT / "scenarios" / "algemene_bijstand" / "normen.yaml")["profiles"][
         "alleenstaande"
@@ -67,24 +74,95 @@ def test_the_wsw_status_past_the_aow_age_is_decided() -> None:
     assert all(question in text for question in scheme.settled_over)
 
 
-@pytest.mark.parametrize("data", [nineteen(), past_aow_age()], ids=["19", "past AOW age"])
-def test_every_answer_to_what_was_weighed_gives_the_settled_status(data: dict) -> None:
+def kwijtschelding(municipality: str, income: str | None = None) -> dict:
+    """The kwijtschelding suite's single person at benefit level, the rent not given."""
+    data = copy.deepcopy(KW_SINGLE)
+    data["municipality"] = municipality
+    del data["minima"]["housing_costs_monthly"]
+    if income is not None:
+        data["members"][0]["incomes"] = [{"kind": "benefit", "net_monthly": income}]
+    return data
+
+
+KW_DAY = dt.date(2026, 2, 1)
+
+
+def test_kwijtschelding_is_decided_without_the_rent_where_the_income_settles_it() -> None:
+    """URI art. 13 and 16: at 100% of the norm a benefit-level income leaves no payment
+    capacity whatever the rent, and money up to a month's costs and rent is free (art. 12 lid 2
+    onder d); at 90% (Utrecht) an income of EUR 1.300 leaves at most EUR 38,65 a month, 80% of
+    twelve of which (EUR 371,04) does not cover the EUR 450 assessment: eligible either way."""
+    for data in (kwijtschelding("Voorbeeldgemeente"), kwijtschelding("Utrecht", "1300.00")):
+        scheme = engine.advise(data, KW_DAY).scheme("kwijtschelding")
+        assert scheme.status == "eligible"
+        assert scheme.settled_over == [
+            "Hoeveel betaalt u per maand aan huur of hypotheekrente, na aftrek van huurtoeslag?"
+        ]
+
+
+def test_kwijtschelding_stays_open_where_the_rent_decides() -> None:
+    """At 90% a benefit-level income leaves EUR 140,15 a month before rent: with no rent, 80%
+    of a year's capacity covers the assessment (not eligible); with EUR 350, none is left
+    (eligible). So the rent is asked."""
+    scheme = engine.advise(kwijtschelding("Utrecht"), KW_DAY).scheme("kwijtschelding")
+    assert (scheme.status, scheme.missing_facts) == (
+        "undetermined",
+        ["netto_woonlasten_per_maand"],
+    )
+    assert scheme.settled_over == []
+
+
+def answers(plan: Plan, trace: engine.Trace, name: str) -> tuple:
+    """What to try for an input weighed: its classes, or for a range its ends and points
+    between them."""
+    ctx = Context(trace.facts, trace.dated.params, trace.peildatum)
+    if (span := plan.cases.span(name)) is not None:
+        step = ((span.hi - span.lo) / 7).quantize(Decimal("0.01"))
+        return (*(span.lo + step * i for i in range(7)), span.hi, Decimal("0.01"), Decimal("99.99"))
+    values = plan.cases.domain(name, ctx)
+    assert values, name  # every input weighed can be tried
+    return values
+
+
+def write(data: dict, path: str, answer: object) -> None:
+    first, *rest = path.split(".")
+    roles = [m["role"] for m in data["members"]]
+    node = data["members"][roles.index(first)] if first in roles else data
+    parts = rest if first in roles else [first, *rest]
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = answer
+
+
+@pytest.mark.parametrize(
+    ("data", "day"),
+    [
+        (nineteen(), DAY),
+        (past_aow_age(), DAY),
+        (kwijtschelding("Voorbeeldgemeente"), KW_DAY),
+        (kwijtschelding("Utrecht", "1300.00"), KW_DAY),
+    ],
+    ids=["19", "past AOW age", "kwijtschelding 100%", "kwijtschelding 90%"],
+)
+def test_every_answer_to_what_was_weighed_gives_the_settled_status(
+    data: dict, day: dt.date
+) -> None:
     """The search's claim, checked by brute force: each combination of answers to the
-    questions weighed, written into the profile, gives the settled status."""
+    questions weighed (for an amount: points across its whole range), written into the
+    profile, gives the settled status."""
     plan = engine.load_plan()
-    trace = engine.evaluate(data, DAY)
+    trace = engine.evaluate(data, day)
     assert trace.settled
     for status, weighed in trace.settled.items():
         paths = [plan.inputs[name].spec.from_ or "" for name in weighed]
-        for answers in itertools.product(*(plan.cases.domain(n) or () for n in weighed)):
+        tried = 0
+        for combination in itertools.product(*(answers(plan, trace, n) for n in weighed)):
             completed = copy.deepcopy(data)
-            for path, answer in zip(paths, answers, strict=True):
-                *parents, leaf = path.removeprefix("applicant.").split(".")
-                node = completed["members"][0]
-                for part in parents:
-                    node = node.setdefault(part, {})
-                node[leaf] = answer
-            assert engine.evaluate(completed, DAY).facts[status] == trace.facts[status], answers
+            for path, answer in zip(paths, combination, strict=True):
+                write(completed, path, answer)
+            assert engine.evaluate(completed, day).facts[status] == trace.facts[status]
+            tried += 1
+        assert tried > 1
 
 
 FACTS_DUTY = 'plicht: {type: bool, default: false, output: obligation, label: {nl: "d", en: "d"}}\n'
@@ -155,8 +233,19 @@ def test_a_number_compared_only_with_figures_is_split_at_them(tmp_path: Path) ->
     assert engine.advise(profile(), DAY, plan).scheme("x").missing_facts == ["geld"]
 
 
-def test_a_number_used_in_a_sum_is_not_split(tmp_path: Path) -> None:
+def test_a_number_used_in_a_sum_is_weighed_as_its_whole_range(tmp_path: Path) -> None:
+    """An amount that is added up is not split but taken as every amount at once (0 up to the
+    most the profile accepts): what holds for the whole range is settled."""
+    plan = plan_of(tmp_path, rule("x.recht", "geld + grens >= grens", "{status: eligible}"))
+    assert plan.cases.span("geld") is not None and "geld" not in plan.cases.bounds
+    trace = engine.evaluate(profile(), DAY, plan)
+    assert (trace.facts["status"], trace.settled["status"]) == ("eligible", ("geld",))
+
+
+def test_ranges_are_sound_not_complete(tmp_path: Path) -> None:
+    """A range forgets that both terms are the same amount: a tautology over it stays open
+    rather than being guessed."""
     rules = rule("x.recht", "geld + geld < grens or geld + geld >= grens", "{status: eligible}")
     plan = plan_of(tmp_path, rules)
-    assert not plan.cases.splittable("geld")
-    assert engine.advise(profile(), DAY, plan).scheme("x").status == "undetermined"
+    scheme = engine.advise(profile(), DAY, plan).scheme("x")
+    assert (scheme.status, scheme.missing_facts) == ("undetermined", ["geld"])

@@ -12,7 +12,9 @@ cannot tell apart within a class:
   function: zero, and one value below, at and above each such figure (the profile model allows
   no negative amounts, weeks or hours).
 
-Any other input (a date, an amount that is added up, a free text, a list) is not split: an
+Any other number the profile model bounds (an amount that is added up, hours, a percentage) is
+not split but taken as its whole range at once (engine/intervals.py): from zero to the largest
+value the profile accepts. Any other input (a date, a free text, a list) is not weighed: an
 outcome that waits on it stays undetermined.
 
 Splitting also needs to know which facts to derive again: the facts on a path from the input
@@ -25,8 +27,10 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from engine.intervals import Interval
 from engine.lang import ir
 from engine.lang.compile import Closure, Context, compile_expr
+from engine.model.profile import field_range
 
 ORDERING = frozenset({"<", "<=", ">", ">=", "==", "!="})
 
@@ -50,11 +54,16 @@ class CaseSpace:
         self.domains: dict[str, tuple[Any, ...]] = {}
         compared = _compared_only(plan)
         self.bounds: dict[str, tuple[Closure, ...]] = {}  # numbers split at figures
+        self.ranges: dict[str, tuple[Decimal, Decimal]] = {}  # other numbers: one range
         for name, fact in plan.inputs.items():
             if domain := _finite(fact.spec.type, fact.spec.values):
                 self.domains[name] = domain
             elif fact.spec.type in ("number", "money") and compared.get(name):
                 self.bounds[name] = tuple(compile_expr(n, plan.scope) for n in compared[name])
+            elif fact.spec.type in ("number", "money") and (
+                span := field_range(fact.spec.from_ or "")
+            ):
+                self.ranges[name] = span
         for record, fields in plan.records.items():
             for field_name, fact in fields.items():
                 if domain := _finite(fact.spec.type, fact.spec.values):
@@ -66,8 +75,16 @@ class CaseSpace:
         self.cone = lru_cache(maxsize=65536)(self._cone)
 
     def splittable(self, name: str) -> bool:
-        """Whether case analysis can split an input (a yes/no, a choice, a compared number)."""
-        return name in self.bounds or self.domain(name) is not None
+        """Whether case analysis can weigh an input: split it (a yes/no, a choice, a compared
+        number) or take its whole range (any other number the profile bounds)."""
+        return name in self.bounds or name in self.ranges or self.domain(name) is not None
+
+    def span(self, name: str) -> Interval | None:
+        """Every value an input may take at once, for an amount or number not split."""
+        if name not in self.ranges:
+            return None
+        lo, hi = self.ranges[name]
+        return Interval(lo, hi, frozenset((name,)))
 
     def domain(self, name: str, ctx: Context | None = None) -> tuple[Any, ...] | None:
         """The values of an input, or of a collection item's field (`kinderen[0].relatie`);

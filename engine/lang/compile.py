@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.calendar import add_working_days
 from engine.errors import EvaluationError
+from engine.intervals import Interval, hull, interval_max, interval_min
 from engine.lang import ir
 from engine.lang.types import Scope
 from engine.values import Unknown, add_months, age_on, merge_unknown, to_cents
@@ -153,7 +154,9 @@ def _strict(parts: list[Closure], function: Callable[..., Any]) -> Closure:
     return evaluate
 
 
-def _divide(a: Any, b: Any) -> Decimal:
+def _divide(a: Any, b: Any) -> Any:
+    if type(a) is Interval or type(b) is Interval:
+        return a / b
     return Decimal(a) / Decimal(b)
 
 
@@ -180,6 +183,8 @@ def _if(test: Closure, then: Closure, orelse: Closure) -> Closure:
         if condition is False:
             return orelse(ctx)
         a, b = then(ctx), orelse(ctx)
+        if type(a) is Interval or type(b) is Interval:
+            return _either(condition, a, b)
         if type(a) is not Unknown and type(b) is not Unknown and a == b:
             return a  # both branches agree: the condition does not matter
         return merge_unknown(condition, a, b)
@@ -187,15 +192,38 @@ def _if(test: Closure, then: Closure, orelse: Closure) -> Closure:
     return evaluate
 
 
+def _either(condition: Unknown, a: Any, b: Any) -> Any:
+    """Case analysis only: one of two numbers or ranges, as the condition turns out."""
+    if type(a) is Unknown or type(b) is Unknown:
+        return merge_unknown(condition, a, b)
+    return hull([a, b], condition.missing)
+
+
 def _round(value: Any, places: Any = None) -> Any:
+    if type(value) is Interval:
+        return value.rounded(places)
     if places is None:
         return to_cents(Decimal(value))
     return Decimal(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
 
 
+def _min(*values: Any) -> Any:
+    try:
+        return min(values)
+    except TypeError:  # a range that overlaps another: the range of the least
+        return interval_min(values)
+
+
+def _max(*values: Any) -> Any:
+    try:
+        return max(values)
+    except TypeError:
+        return interval_max(values)
+
+
 _SCALAR_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "min": min,
-    "max": max,
+    "min": _min,
+    "max": _max,
     "abs": abs,
     "afgerond": _round,
     "leeftijd_op": age_on,

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import (
     BaseModel,
@@ -565,3 +565,43 @@ def _without_quotes(message: str) -> str:
     """A YAML reader's message without the text it quotes from the file (a value, a tag)."""
     first_line = message.strip().split("\n")[0]
     return _QUOTED.sub("'…'", first_line)
+
+
+# The values a profile accepts for a number field: what case analysis may assume of an unknown
+# amount (engine/run/settle.py). Money is never negative (art. 31 and 34 Pw count amounts
+# received and possessed); weeks, hours and percentages have their natural bounds.
+_RANGES: dict[Any, tuple[Decimal, Decimal]] = {
+    _money: (Decimal(0), MAX_MONEY),
+    _weeks: (Decimal(0), Decimal(53)),
+    _hours: (Decimal(0), Decimal(80)),
+    _percentage: (Decimal(0), Decimal(100)),
+}
+
+
+def field_range(path: str) -> tuple[Decimal, Decimal] | None:
+    """The bounds the profile model puts on a number field (`applicant.work.job_hours_per_week`,
+    `minima.housing_costs_monthly`); None where the path names no bounded number."""
+    first, *rest = path.split(".")
+    model: Any = Person if first in Role.__members__ else Profile
+    names = rest if model is Person else [first, *rest]
+    found: list[Any] = []
+    for name in names:
+        field = model.model_fields.get(name) if model is not None else None
+        if field is None:
+            return None
+        found = [*field.metadata, *_annotations(field.annotation)]
+        model = next((t for t in found if isinstance(t, type) and issubclass(t, BaseModel)), None)
+    for item in found:
+        if (bounds := _RANGES.get(getattr(item, "func", None))) is not None:
+            return bounds
+    return None
+
+
+def _annotations(annotation: Any) -> list[Any]:
+    """The types and validators inside an annotation (`Money | None`, `OwnHome | None`)."""
+    found: list[Any] = [annotation]
+    for inner in get_args(annotation):
+        found.extend(_annotations(inner))
+    if hasattr(annotation, "__metadata__"):
+        found.extend(annotation.__metadata__)
+    return found

@@ -20,6 +20,7 @@ from typing import Any
 
 from engine.compile.plan import Candidate, DatedPlan, Plan, Step
 from engine.errors import EvaluationError
+from engine.intervals import Interval, hull
 from engine.lang.compile import Context
 from engine.load.loader import municipality_key
 from engine.model.profile import Profile
@@ -141,15 +142,28 @@ def derive(step: Step, ctx: Context, trace: Any) -> Any:
         if any(not _same(value, result) for _, value in relevant):
             # to settle the fact, both an open rule's condition and its value must be known
             trace.decided_by[step.fact] = None
+            if any(type(value) is Interval for _, value in relevant) or type(result) is Interval:
+                return _one_of(result, relevant)
             return merge_unknown(*(u for pair in relevant for u in pair))
     trace.decided_by[step.fact] = decided
     return result
 
 
 def _same(a: Any, b: Any) -> bool:
-    """Equal known values; a yes/no never equals a number (True == 1 in Python)."""
+    """Equal known values; a yes/no never equals a number (True == 1 in Python), and a range
+    (case analysis only) is not known to equal anything."""
     if type(a) is Unknown or type(b) is Unknown:
         return False
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
-    return a == b
+    return (a == b) is True
+
+
+def _one_of(result: Any, relevant: list[tuple[Unknown, Any]]) -> Any:
+    """Case analysis only: the fact is the holding value or an open rule's, each a number or a
+    range; so it lies in the range that holds them all, and which one waits on the conditions."""
+    conditions = merge_unknown(*(condition for condition, _ in relevant))
+    try:
+        return hull([result, *(value for _, value in relevant)], conditions.missing)
+    except TypeError:  # not all numbers: unknown, as in a base run
+        return merge_unknown(*(u for pair in relevant for u in pair))

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from engine.errors import EvaluationError
+from engine.intervals import Interval
 from engine.lang.compile import Context
 from engine.values import Unknown
 
@@ -60,18 +61,36 @@ class _Search:
     _decided: str | None = None  # what decided the target in the branch last derived
 
     def explore(self, facts: dict[str, Any], unknown: Unknown, fixed: frozenset[str]) -> None:
+        space: CaseSpace = self.trace.plan.cases
+        spans = {
+            n: span for n in sorted(unknown.missing) if n not in fixed and (span := space.span(n))
+        }
+        if spans:
+            # every value of these amounts at once, as ranges: one derivation, no branching
+            branch = dict(facts)
+            branch.update(spans)
+            self.weighed.update(spans)
+            result = self._derive_cone(branch, tuple(spans))
+            self._follow(branch, result, fixed | spans.keys())
+            return
         name, values = self._split_on(unknown, fixed)
         self.weighed.add(name)
         for value in values:
             branch = dict(facts)
-            result = self._derive_cone(branch, _assign(branch, name, value))
-            if type(result) is not Unknown:
-                self._reach(result)
-                self.rules.add(self._decided)
-            elif not result.missing:
-                raise _Open()  # not derived, or a conflict: never settles
-            else:
-                self.explore(branch, result, fixed | {name})
+            result = self._derive_cone(branch, (_assign(branch, name, value),))
+            self._follow(branch, result, fixed | {name})
+
+    def _follow(self, branch: dict[str, Any], result: Any, fixed: frozenset[str]) -> None:
+        """A branch ends in a value, or goes on splitting what it still waits on."""
+        if type(result) is Interval:
+            raise _Open()  # a range of values, not one: never settles
+        if type(result) is not Unknown:
+            self._reach(result)
+            self.rules.add(self._decided)
+        elif not result.missing:
+            raise _Open()  # not derived, or a conflict: never settles
+        else:
+            self.explore(branch, result, fixed)
 
     def _split_on(self, unknown: Unknown, fixed: frozenset[str]) -> tuple[str, tuple[Any, ...]]:
         trace = self.trace
@@ -82,7 +101,7 @@ class _Search:
                 return name, values
         raise _Open()
 
-    def _derive_cone(self, facts: dict[str, Any], source: str) -> Any:
+    def _derive_cone(self, facts: dict[str, Any], sources: tuple[str, ...]) -> Any:
         from engine.run.evaluate import derive
 
         self.budget -= 1
@@ -92,13 +111,18 @@ class _Search:
         space: CaseSpace = trace.plan.cases
         steps, settled = trace.dated.steps, trace.settled
         ctx = Context(facts, trace.dated.params, trace.peildatum)
-        for index in space.cone(source, self.target):
+        cone = space.cone(sources[0], self.target)
+        if len(sources) > 1:
+            cone = tuple(sorted(set(cone).union(*(space.cone(s, self.target) for s in sources))))
+        for index in cone:
             step = steps[index]
             scratch = _Scratch()
             try:
                 value = derive(step, ctx, scratch)
             except EvaluationError:
                 raise _Open() from None  # a branch the rules cannot evaluate: do not guess
+            except TypeError:
+                raise _Open() from None  # a range where only a number will do (a date sum)
             self._decided = scratch.decided_by.get(step.fact)
             if type(value) is Unknown and step.fact in settled:
                 value = trace.facts[step.fact]  # settled for every answer already

@@ -1,0 +1,83 @@
+"""Benchmark: what the settle pass (case analysis over unknowns) costs in a first conversation.
+
+    python benchmarks/bench_settle.py [--repeat 100] [--rounds 5]
+
+For the first-conversation profile (three members, nothing else known) it prints the full
+advice, the run, the run without the settle pass, and the explanation: each the best of
+`--rounds` rounds of `--repeat` calls, after a warm-up. To compare with an older commit, check
+it out in a worktree, copy this file into its benchmarks/ and run both side by side. Prints
+figures; it asserts nothing (timings are not tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_advice import FIRST_CONVERSATION, PEILDATUM
+
+import engine
+import engine.run.evaluate as evaluate
+from engine.explain.advise import build_advice
+from engine.model.profile import profile_from_dict
+
+
+def best(label: str, action: Callable[[], object], repeat: int, rounds: int) -> None:
+    for _ in range(max(1, repeat // 2)):
+        action()
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(repeat):
+            action()
+        times.append((time.perf_counter() - start) / repeat * 1e6)
+    times.sort()
+    print(f"{label:<44} best {times[0]:>8.0f} µs   median {times[len(times) // 2]:>8.0f} µs")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    plan = engine.load_plan()
+    first = profile_from_dict(FIRST_CONVERSATION)
+    trace = evaluate.run(plan, first, PEILDATUM)
+    print(
+        f"first conversation: {len(trace.settled)} statuses settled, {len(trace.bounded)} bounded"
+    )
+    best(
+        "full advice, first conversation",
+        lambda: build_advice(evaluate.run(plan, first, PEILDATUM)),
+        args.repeat,
+        args.rounds,
+    )
+    best(
+        "run (with the settle pass)",
+        lambda: evaluate.run(plan, first, PEILDATUM),
+        args.repeat,
+        args.rounds,
+    )
+    settle = evaluate.settle
+    evaluate.settle = lambda trace: None  # type: ignore[assignment]
+    try:
+        best(
+            "run without the settle pass",
+            lambda: evaluate.run(plan, first, PEILDATUM),
+            args.repeat,
+            args.rounds,
+        )
+    finally:
+        evaluate.settle = settle
+    best("explain only", lambda: build_advice(trace), args.repeat, args.rounds)
+
+
+if __name__ == "__main__":
+    main()
