@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,10 +21,12 @@ from support import ROOT, plain
 import engine
 import engine.run.settle
 from engine.compile.plan import Plan
+from engine.explain.html import advice_html
 from engine.explain.markdown import advice_markdown
 from engine.explain.text import advice_text
 from engine.lang.compile import Context
 from engine.load.yaml_source import read_yaml_file
+from engine.values import Unknown
 
 DAY = dt.date(2026, 3, 1)
 KW_SINGLE = plain(
@@ -63,6 +66,54 @@ def test_the_19_year_olds_bijstand_is_eligible_with_the_amount_open() -> None:
     assert "ouders_kunnen_niet_bijdragen_aanvrager" in scheme.missing_facts  # for the amount
 
 
+def test_the_19_year_olds_bijstand_amount_is_given_as_the_least_and_most() -> None:
+    """Art. 20 lid 1 onder a (EUR 345,99) if the parents can contribute, plus lid 3 (EUR 746,45)
+    if they cannot: the advice gives both ends and the question that fixes it, in every format."""
+    advice = engine.advise(nineteen(), DAY)
+    scheme = advice.scheme("algemene_bijstand")
+    assert (scheme.amount, scheme.amount_min, scheme.amount_max) == (
+        None,
+        Decimal("345.99"),
+        Decimal("1092.44"),
+    )
+    question = "Kunt u niet terugvallen op uw ouders voor uw kosten van bestaan?"
+    assert scheme.amount_depends_on == [question]
+    assert "Algemene bijstand: recht, € 345,99 tot € 1.092,44 per maand" in advice_text(advice)
+    assert "€ 345,99 tot € 1.092,44 per maand" in advice_markdown(advice)
+    assert "€ 345,99 tot € 1.092,44 per maand" in advice_html(advice)
+    assert f"Het bedrag hangt af van:\n  - {question}" in advice_text(advice)
+    data = json.loads(advice.to_json())
+    bijstand = next(s for s in data["schemes"] if s["scheme"] == "algemene_bijstand")
+    assert (bijstand["amount_min"], bijstand["amount_max"]) == ("345.99", "1092.44")
+    english = engine.advise(nineteen(), DAY, lang="en")
+    assert "€345.99 to €1,092.44 a month" in advice_text(english)
+
+
+def test_an_amount_every_answer_agrees_on_is_given_and_one_that_differs_is_spanned(
+    tmp_path: Path,
+) -> None:
+    """Once the status is settled, the amount is searched too: one value for every answer is
+    the amount; different values give the least and the most, each attained by some answer."""
+    amount_fact = (
+        'bedrag: {type: money, output: amount, period: month, label: {nl: "b", en: "b"}}\n'
+    )
+
+    def amount_plan(root: Path, low: str, high: str) -> Plan:
+        rules = (
+            rule("x.recht", "true", "{status: eligible}")
+            + rule("x.laag", "p", f"{{bedrag: {low}}}")
+            + rule("x.hoog", "not p", f"{{bedrag: {high}}}")
+        )
+        write_base(root, {"a.yaml": rules_file(rules, facts=amount_fact)})
+        return engine.load_plan(root)
+
+    trace = engine.evaluate(profile(), DAY, amount_plan(tmp_path / "same", "100", "100"))
+    assert (trace.facts["bedrag"], trace.settled["bedrag"]) == (100, ("p",))
+    trace = engine.evaluate(profile(), DAY, amount_plan(tmp_path / "differ", "100", "250"))
+    assert trace.spans["bedrag"] == (100, 250)
+    assert type(trace.facts["bedrag"]) is Unknown  # still open: the answer decides it
+
+
 def test_the_wsw_status_past_the_aow_age_is_decided() -> None:
     """Art. 12 lid 2 Wsw: the indication lapses at the AOW age, whatever it was."""
     advice = engine.advise(past_aow_age(), DAY, lang="en")
@@ -70,7 +121,7 @@ def test_the_wsw_status_past_the_aow_age_is_decided() -> None:
     assert (scheme.status, scheme.missing_facts) == ("not_eligible", [])
     assert len(scheme.settled_over) == 2
     text = advice_text(advice)
-    assert "This holds whatever the answer to:" in text
+    assert "This outcome holds whatever the answer to:" in text
     assert all(question in text for question in scheme.settled_over)
 
 
@@ -98,6 +149,16 @@ def test_kwijtschelding_is_decided_without_the_rent_where_the_income_settles_it(
         assert scheme.settled_over == [
             "Hoeveel betaalt u per maand aan huur of hypotheekrente, na aftrek van huurtoeslag?"
         ]
+
+
+def test_the_kwijtschelding_amount_is_given_where_every_rent_gives_it() -> None:
+    """At 100% no rent leaves payment capacity or counting money: the whole EUR 450 is remitted
+    (URI art. 11 onder a). At 90% with EUR 1.300 the amount lies between about EUR 79 and
+    EUR 450, depending on the rent: a range over ranges is not attained, so none is given."""
+    full = engine.advise(kwijtschelding("Voorbeeldgemeente"), KW_DAY).scheme("kwijtschelding")
+    assert (full.amount, full.amount_period) == (Decimal("450.00"), "once")
+    part = engine.advise(kwijtschelding("Utrecht", "1300.00"), KW_DAY).scheme("kwijtschelding")
+    assert (part.amount, part.amount_min, part.amount_max) == (None, None, None)
 
 
 def test_kwijtschelding_stays_open_where_the_rent_decides() -> None:

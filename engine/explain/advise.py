@@ -20,6 +20,7 @@ from engine.explain.outcome import (
     known_amounts,
     main_amount,
     main_period,
+    main_span,
     missing_inputs,
     scheme_status,
     status_referral,
@@ -297,6 +298,7 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         for f in view.facts
         if f in view.trace.conflicts
     ]
+    span = main_span(trace, scheme_id, status)
     return SchemeAdvice(
         scheme=view.scheme_id,
         name=getattr(view.scheme.name, view.lang),
@@ -308,6 +310,9 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         else None,
         amount=main_amount(trace, scheme_id, status),
         amount_period=main_period(trace, scheme_id),
+        amount_min=span[0] if span else None,
+        amount_max=span[1] if span else None,
+        amount_depends_on=_amount_depends_on(view) if span else [],
         amounts=[
             Amount(fact=f, label=view.label(f), value=v, period=period)
             for f, v, period in known_amounts(trace, scheme_id)
@@ -338,6 +343,17 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         local_policy=_local_policy(view),
         conflicts=conflicts,
     )
+
+
+def _amount_depends_on(view: _SchemeView) -> list[str]:
+    """The questions whose answers fix an open main amount."""
+    value = view.value(view.scheme.outputs.amount or "")
+    missing = value.missing if type(value) is Unknown else frozenset()
+    return [
+        question_text(view.plan, m, view.lang)
+        for m in sorted(missing)
+        if not m.startswith(POLICY_PREFIX) and m not in view.plan.assessed_by
+    ]
 
 
 def _parameter_label(view: _SchemeView, name: str) -> str:

@@ -14,7 +14,7 @@ import jinja2
 
 from engine.explain.format import day, money
 from engine.explain.markdown import TITLE, WORDS
-from engine.explain.text import HEAD, PERIOD
+from engine.explain.text import HEAD, PERIOD, amount_words
 from engine.model.advice import Advice
 
 
@@ -41,5 +41,6 @@ def advice_html(advice: Advice) -> str:
         period=PERIOD[lang],
         day=lambda d: day(d, lang),
         money=lambda a: money(a, lang),
+        amount_words=lambda scheme: amount_words(scheme, lang),
         asked={q.fact: q.text for q in advice.questions},
     )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.explain.format import day, money
-from engine.explain.text import HEAD, PERIOD
+from engine.explain.format import day
+from engine.explain.text import HEAD, amount_words
 from engine.model.advice import Advice, SchemeAdvice
 
 TITLE = {"nl": "Advies", "en": "Advice"}
@@ -69,8 +69,8 @@ def _scheme(scheme: SchemeAdvice, lang: str, asked: dict[str, str]) -> list[str]
     head = HEAD[lang]
     status = scheme.status_text + (f" {scheme.refer_to}" if scheme.refer_to else "")
     title = f"## {scheme.name}: {status}"
-    if scheme.amount is not None:
-        title += f", {money(scheme.amount, lang)} {PERIOD[lang][scheme.amount_period]}"
+    if amount := amount_words(scheme, lang):
+        title += f", {amount}"
     lines = [title]
 
     def section(name: str, items: list[str]) -> None:
@@ -85,6 +85,7 @@ def _scheme(scheme: SchemeAdvice, lang: str, asked: dict[str, str]) -> list[str]
             for c in scheme.decisive_conditions
         ],
     )
+    section(head["depends"], scheme.amount_depends_on)
     section(head["settled"], scheme.settled_over)
     if scheme.bound_reached:
         lines.extend(["", head["bounded"]])

@@ -85,6 +85,16 @@ def main_amount(trace: Trace, scheme_id: str, status: str) -> Decimal | None:
     return None if type(value) is Unknown else to_cents(value)
 
 
+def main_span(trace: Trace, scheme_id: str, status: str) -> tuple[Decimal, Decimal] | None:
+    """The least and most the main amount can be, where it is open but every answer gives
+    one (engine/run/settle.py)."""
+    name = trace.plan.schemes[scheme_id].spec.outputs.amount
+    if name is None or status != "eligible" or name not in trace.spans:
+        return None
+    low, high = trace.spans[name]
+    return to_cents(low), to_cents(high)
+
+
 def main_period(trace: Trace, scheme_id: str) -> str:
     return trace.plan.main_period(scheme_id)
 

@@ -18,7 +18,9 @@ HEAD = {
         "duties": "Verplichtingen",
         "steps": "Volgende stappen",
         "bring": "Neem mee naar {body}",
-        "settled": "Dit staat vast, wat u ook antwoordt op",
+        "settled": "Deze uitkomst staat vast, wat u ook antwoordt op",
+        "depends": "Het bedrag hangt af van",
+        "span": "{low} tot {high}",
         "bounded": "Nog open: er zijn te veel mogelijke antwoorden om allemaal na te gaan.",
         "dates": "Termijnen",
         "judge": "Ter beoordeling door de consulent",
@@ -40,7 +42,9 @@ HEAD = {
         "duties": "Obligations",
         "steps": "Next steps",
         "bring": "Take along to {body}",
-        "settled": "This holds whatever the answer to",
+        "settled": "This outcome holds whatever the answer to",
+        "depends": "The amount depends on",
+        "span": "{low} to {high}",
         "bounded": "Still open: there are too many possible answers to check them all.",
         "dates": "Deadlines",
         "judge": "For the caseworker to judge",
@@ -87,14 +91,26 @@ def advice_text(advice: Advice) -> str:
     return "\n".join(lines) + "\n"
 
 
+def amount_words(scheme: SchemeAdvice, lang: str) -> str | None:
+    """The main amount, or the least and most it can be, with its period; None if neither."""
+    if scheme.amount is not None:
+        words = money(scheme.amount, lang)
+    elif scheme.amount_min is not None and scheme.amount_max is not None:
+        low, high = money(scheme.amount_min, lang), money(scheme.amount_max, lang)
+        words = HEAD[lang]["span"].format(low=low, high=high)
+    else:
+        return None
+    return f"{words} {PERIOD[lang][scheme.amount_period]}"
+
+
 def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
     head = HEAD[lang]
     status = scheme.status_text
     if scheme.refer_to:
         status = f"{status} {scheme.refer_to}"
     title = f"{scheme.name}: {status}"
-    if scheme.amount is not None:
-        title += f", {money(scheme.amount, lang)} {PERIOD[lang][scheme.amount_period]}"
+    if amount := amount_words(scheme, lang):
+        title += f", {amount}"
     lines = [title, "=" * len(title)]
 
     def section(name: str, items: list[str]) -> None:
@@ -110,6 +126,7 @@ def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
                 for c in scheme.decisive_conditions
             ],
         )
+    section(head["depends"], scheme.amount_depends_on)
     section(head["settled"], scheme.settled_over)
     if scheme.bound_reached:
         lines.append(head["bounded"])

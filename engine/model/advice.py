@@ -151,6 +151,11 @@ class SchemeAdvice:
     refer_to: str | None
     amount: Decimal | None
     amount_period: Literal["month", "year", "once"]
+    # The amount not known yet, but every answer gives one: the least and the most of them, and
+    # the questions whose answers fix it (None and empty otherwise).
+    amount_min: Decimal | None
+    amount_max: Decimal | None
+    amount_depends_on: list[str]
     amounts: list[Amount]
     facts: dict[str, Value]
     obligations: list[Item]

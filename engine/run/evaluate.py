@@ -46,6 +46,9 @@ class Trace:
     # does not change them; and outputs left open because the search reached its bound.
     settled: dict[str, tuple[str, ...]] = field(default_factory=dict)
     bounded: set[str] = field(default_factory=set)
+    # Amounts that stay open because the answers give different amounts: the least and the
+    # most of them (each the amount for some answer).
+    spans: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     @property
     def peildatum(self) -> dt.date:

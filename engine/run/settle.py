@@ -20,6 +20,7 @@ Every backend calls `settle` on its trace, so their traces stay identical.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from engine.errors import EvaluationError
@@ -54,8 +55,11 @@ class _Search:
     trace: Trace
     target: str
     budget: int
+    spread: bool = False  # an amount: answers may give different values; keep the least and most
     leaf: Any = None
     has_leaf: bool = False
+    low: Any = None  # set once two answers give different amounts
+    high: Any = None
     weighed: set[str] = field(default_factory=set)
     rules: set[str | None] = field(default_factory=set)  # what decided the target in each leaf
     _decided: str | None = None  # what decided the target in the branch last derived
@@ -130,32 +134,65 @@ class _Search:
         return facts[self.target]
 
     def _reach(self, value: Any) -> None:
-        if self.has_leaf and not _same(value, self.leaf):
-            raise _Open()
-        self.leaf, self.has_leaf = value, True
+        if not self.has_leaf:
+            self.leaf, self.has_leaf = value, True
+        elif not _same(value, self.leaf):
+            if not (self.spread and _number(value) and _number(self.leaf)):
+                raise _Open()
+            low = self.leaf if self.low is None else self.low
+            high = self.leaf if self.high is None else self.high
+            self.low, self.high = min(low, value), max(high, value)
 
 
 def settle(trace: Trace) -> None:
-    """Settle, by case analysis, the output facts the run left unknown (in place)."""
+    """Settle, by case analysis, the output facts the run left unknown (in place): first the
+    statuses; then, for each scheme found eligible, its amounts, duties, next steps and
+    deadlines. An amount whose answers give different values gets the least and the most of
+    them (`trace.spans`), each the amount for some answer."""
+    space: CaseSpace = trace.plan.cases
+    _settle_each(trace, space.targets, spread=frozenset())
+    plan = trace.plan
+    outputs: set[str] = set()
+    amounts: set[str] = set()
+    for scheme_id, scheme in plan.schemes.items():
+        if trace.facts[scheme.spec.outputs.status] != "eligible":
+            continue
+        kinds = plan.scheme_outputs[scheme_id]
+        outputs.update(f for kind in SETTLED_OUTPUTS for f in kinds.get(kind, ()))
+        amounts.update(kinds.get("amount", ()))
+    if outputs:
+        _settle_each(trace, frozenset(outputs), spread=frozenset(amounts))
+
+
+# Besides the status: what a person must do, gets, and by when.
+SETTLED_OUTPUTS = ("amount", "obligation", "next_step", "deadline")
+
+
+def _settle_each(trace: Trace, targets: frozenset[str], spread: frozenset[str]) -> None:
+    """Search each open target in derivation order; what a settled one changes is derived
+    again before the next target is looked at."""
     from engine.run.evaluate import derive
 
     space: CaseSpace = trace.plan.cases
     facts, steps, order = trace.facts, trace.dated.steps, trace.plan.order
-    if not any(name in space.targets and _open(facts[name]) for name in order):
+    if not any(_open(facts[name]) for name in targets):
         return
     ctx = Context(facts, trace.dated.params, trace.peildatum)
     dirty: set[int] = set()
     for index, name in enumerate(order):
         if index in dirty:
             facts[name] = derive(steps[index], ctx, trace)
-        if name not in space.targets or not _open(facts[name]):
+        if name not in targets or not _open(facts[name]):
             continue
-        search = _Search(trace, name, BUDGET)
+        search = _Search(trace, name, BUDGET, spread=name in spread)
         try:
             search.explore(facts, facts[name], frozenset())
         except _Open as stop:
             if stop.bounded:
                 trace.bounded.add(name)
+            continue
+        if search.low is not None:
+            trace.spans[name] = (search.low, search.high)  # stays unknown: it depends
             continue
         facts[name] = search.leaf
         # One rule in every leaf (the AOW age, say) is the reason, as in a run; otherwise no one
@@ -164,6 +201,10 @@ def settle(trace: Trace) -> None:
         trace.decided_by[name] = rules.pop() if len(rules) == 1 and None not in rules else None
         trace.settled[name] = tuple(sorted(search.weighed))
         dirty |= space.downstream_steps(name)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)
 
 
 def _open(value: Any) -> bool:

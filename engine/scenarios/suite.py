@@ -18,6 +18,7 @@ A scenario file:
           algemene_bijstand:
             status: eligible
             amount: 1401.50
+            amount_min: 345.99; amount_max: 1092.44   # the amount open, every answer gives one
             amounts: {toepasselijke_norm: 1401.50}
             facts: {leefvorm: alleenstaande}
             refer_to: SVB
@@ -65,6 +66,8 @@ LIST_CHECKS = (
 SCHEME_KEYS = {
     "status",
     "amount",
+    "amount_min",
+    "amount_max",
     "amounts",
     "facts",
     "refer_to",
@@ -254,8 +257,9 @@ def _compare(scheme: SchemeAdvice, checks: dict[str, Any], facts: dict[str, Any]
 
     if "status" in checks and checks["status"] != scheme.status:
         differ("status", checks["status"], scheme.status)
-    if "amount" in checks and not _same_amount(checks["amount"], scheme.amount):
-        differ("amount", checks["amount"], scheme.amount)
+    for key in ("amount", "amount_min", "amount_max"):
+        if key in checks and not _same_amount(checks[key], getattr(scheme, key)):
+            differ(key, checks[key], getattr(scheme, key))
     for key in ("refer_to", "local_policy"):
         if key in checks and checks[key] != getattr(scheme, key):
             differ(key, checks[key], getattr(scheme, key))

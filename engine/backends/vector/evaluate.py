@@ -23,6 +23,7 @@ from engine.explain.outcome import Outcome, outcomes
 from engine.load.loader import municipality_key
 from engine.model.profile import Profile
 from engine.run.evaluate import read_profile, run
+from engine.run.settle import SETTLED_OUTPUTS
 from engine.values import Unknown, to_cents
 
 
@@ -74,8 +75,9 @@ def open_rows(
     plan: Plan, dated: DatedPlan, inputs: dict[str, Any], n: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per household: whether a status is open and waits on an input that case analysis can
-    split (engine/run/settle.py) or another body assesses. Only such a status can be settled
-    or referred; every other open status is undetermined on the native path too.
+    weigh (engine/run/settle.py) or another body assesses, or an eligible scheme's amount,
+    duty, next step or deadline is open and waits on such an input. Only such an outcome can
+    be settled, spanned or referred; every other stays open on the native path too.
 
     `inputs` are the input columns of `n` households (not changed); the second array says where
     evaluating would raise, as `Batch.errors`. The facts are derived with the `pol` masks
@@ -100,8 +102,14 @@ def open_rows(
     batch = Batch(n, retagged, falses(n))
     evaluate_batch(plan, dated, batch, policy=False)
     found = falses(n)
-    for name in space.targets:
-        found |= batch.facts[name].unk & batch.facts[name].pol
+    for scheme_id, scheme in plan.schemes.items():
+        status = batch.facts[scheme.spec.outputs.status]
+        found |= status.unk & status.pol
+        # once eligible, its amounts, duties and dates are searched too
+        eligible = status.known & (status.val == "eligible")
+        for kind in SETTLED_OUTPUTS:
+            for name in plan.scheme_outputs[scheme_id].get(kind, ()):
+                found |= eligible & batch.facts[name].unk & batch.facts[name].pol
     return found, batch.errors
 
 
