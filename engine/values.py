@@ -46,12 +46,18 @@ def is_unknown(value: Any) -> bool:
 
 
 def merge_unknown(*values: Any) -> Unknown:
-    """The unknown that results from combining values of which at least one is unknown."""
-    missing: frozenset[str] = frozenset()
+    """The unknown that results from combining values of which at least one is unknown.
+
+    An unknown is never changed once made, so one whose missing facts already hold the others'
+    is returned as it is: no new set for the common case of the same facts met again."""
+    found: Unknown | None = None
     for value in values:
         if type(value) is Unknown:
-            missing = missing | value.missing
-    return Unknown(missing)
+            if found is None or found.missing < value.missing:
+                found = value
+            elif not value.missing <= found.missing:
+                found = Unknown(found.missing | value.missing)
+    return NOT_DERIVED if found is None else found
 
 
 def to_cents(amount: Decimal | int) -> Decimal:

@@ -114,6 +114,20 @@ def test_an_amount_every_answer_agrees_on_is_given_and_one_that_differs_is_spann
     assert type(trace.facts["bedrag"]) is Unknown  # still open: the answer decides it
 
 
+def test_a_duty_every_answer_agrees_on_is_decided_once_the_status_is(tmp_path: Path) -> None:
+    """A known status, and a duty whose rule Kleene logic leaves open on q: every answer to q
+    gives the duty, so the advice lists it and does not ask q."""
+    rules = rule("x.recht", "true", "{status: eligible}") + rule(
+        "x.plicht", "q or not q", "{plicht: true}"
+    )
+    write_base(tmp_path, {"a.yaml": rules_file(rules, facts=FACTS_DUTY)})
+    plan = engine.load_plan(tmp_path)
+    trace = engine.evaluate(profile(), DAY, plan)
+    assert (trace.facts["plicht"], trace.settled["plicht"]) == (True, ("q",))
+    scheme = engine.advise(profile(), DAY, plan).scheme("x")
+    assert ([o.fact for o in scheme.obligations], scheme.missing_facts) == (["plicht"], [])
+
+
 def test_the_wsw_status_past_the_aow_age_is_decided() -> None:
     """Art. 12 lid 2 Wsw: the indication lapses at the AOW age, whatever it was."""
     advice = engine.advise(past_aow_age(), DAY, lang="en")

@@ -64,6 +64,9 @@ class CaseSpace:
                 span := field_range(fact.spec.from_ or "")
             ):
                 self.ranges[name] = span
+        self.spans = {
+            name: Interval(lo, hi, frozenset((name,))) for name, (lo, hi) in self.ranges.items()
+        }
         for record, fields in plan.records.items():
             for field_name, fact in fields.items():
                 if domain := _finite(fact.spec.type, fact.spec.values):
@@ -81,10 +84,7 @@ class CaseSpace:
 
     def span(self, name: str) -> Interval | None:
         """Every value an input may take at once, for an amount or number not split."""
-        if name not in self.ranges:
-            return None
-        lo, hi = self.ranges[name]
-        return Interval(lo, hi, frozenset((name,)))
+        return self.spans.get(name)
 
     def domain(self, name: str, ctx: Context | None = None) -> tuple[Any, ...] | None:
         """The values of an input, or of a collection item's field (`kinderen[0].relatie`);

@@ -55,6 +55,8 @@ class _Search:
     trace: Trace
     target: str
     budget: int
+    hints: dict[str, Any] = field(default_factory=dict)  # answers that left an outcome open
+    classes: dict[str, Any] = field(default_factory=dict)  # the values tried, per input
     spread: bool = False  # an amount: answers may give different values; keep the least and most
     leaf: Any = None
     has_leaf: bool = False
@@ -64,8 +66,42 @@ class _Search:
     rules: set[str | None] = field(default_factory=set)  # what decided the target in each leaf
     _decided: str | None = None  # what decided the target in the branch last derived
 
-    def explore(self, facts: dict[str, Any], unknown: Unknown, fixed: frozenset[str]) -> None:
+    def dive(self, facts: dict[str, Any], unknown: Unknown) -> None:
+        """Fail fast where an earlier search of this advice found answers that left its outcome
+        open (`hints`): give every input the outcome waits on such an answer (the first value
+        where none is known) in one derivation. If the outcome is then still open on inputs
+        that cannot be split, the search would end in that same place: no answer to what can be
+        split settles it. Giving inputs values never makes a known outcome unknown, so this
+        only finds sooner what the search finds; any other result teaches nothing."""
+        if not any(name in self.hints for name in unknown.missing):
+            return
         space: CaseSpace = self.trace.plan.cases
+        branch, path = dict(facts), dict[str, Any]()
+        result: Any = unknown
+        while type(result) is Unknown and result.missing:
+            sources = []
+            for name in sorted(result.missing - path.keys()):
+                if (value := space.span(name)) is None:
+                    values = self._values(name)
+                    if not values:
+                        continue
+                    value = self.hints.get(name, values[0])
+                path[name] = value
+                sources.append(_assign(branch, name, value))
+            if not sources:
+                self.hints.update(path)
+                raise _Open()  # open on what cannot be split, whatever the rest is
+            result = self._derive_cone(branch, tuple(sources))
+
+    def explore(
+        self,
+        facts: dict[str, Any],
+        unknown: Unknown,
+        fixed: frozenset[str],
+        path: dict[str, Any] | None = None,
+    ) -> None:
+        space: CaseSpace = self.trace.plan.cases
+        path = path or {}
         spans = {
             n: span for n in sorted(unknown.missing) if n not in fixed and (span := space.span(n))
         }
@@ -75,16 +111,18 @@ class _Search:
             branch.update(spans)
             self.weighed.update(spans)
             result = self._derive_cone(branch, tuple(spans))
-            self._follow(branch, result, fixed | spans.keys())
+            self._follow(branch, result, fixed | spans.keys(), {**path, **spans})
             return
-        name, values = self._split_on(unknown, fixed)
+        name, values = self._split_on(unknown, fixed, path)
         self.weighed.add(name)
         for value in values:
             branch = dict(facts)
             result = self._derive_cone(branch, (_assign(branch, name, value),))
-            self._follow(branch, result, fixed | {name})
+            self._follow(branch, result, fixed | {name}, {**path, name: value})
 
-    def _follow(self, branch: dict[str, Any], result: Any, fixed: frozenset[str]) -> None:
+    def _follow(
+        self, branch: dict[str, Any], result: Any, fixed: frozenset[str], path: dict[str, Any]
+    ) -> None:
         """A branch ends in a value, or goes on splitting what it still waits on."""
         if type(result) is Interval:
             raise _Open()  # a range of values, not one: never settles
@@ -94,15 +132,23 @@ class _Search:
         elif not result.missing:
             raise _Open()  # not derived, or a conflict: never settles
         else:
-            self.explore(branch, result, fixed)
+            self.explore(branch, result, fixed, path)
 
-    def _split_on(self, unknown: Unknown, fixed: frozenset[str]) -> tuple[str, tuple[Any, ...]]:
-        trace = self.trace
-        space: CaseSpace = trace.plan.cases
-        ctx = Context(trace.facts, trace.dated.params, trace.peildatum)
+    def _values(self, name: str) -> tuple[Any, ...] | None:
+        """The values to try for an input (its figures are the day's: the same all advice)."""
+        if name not in self.classes:
+            trace = self.trace
+            ctx = Context(trace.facts, trace.dated.params, trace.peildatum)
+            self.classes[name] = trace.plan.cases.domain(name, ctx)
+        return self.classes[name]
+
+    def _split_on(
+        self, unknown: Unknown, fixed: frozenset[str], path: dict[str, Any]
+    ) -> tuple[str, tuple[Any, ...]]:
         for name in sorted(unknown.missing):
-            if name not in fixed and (values := space.domain(name, ctx)):
+            if name not in fixed and (values := self._values(name)):
                 return name, values
+        self.hints.update(path)  # answers that leave it open: where the next search dives
         raise _Open()
 
     def _derive_cone(self, facts: dict[str, Any], sources: tuple[str, ...]) -> Any:
@@ -118,9 +164,9 @@ class _Search:
         cone = space.cone(sources[0], self.target)
         if len(sources) > 1:
             cone = tuple(sorted(set(cone).union(*(space.cone(s, self.target) for s in sources))))
+        scratch = _Scratch()  # keyed by fact: one serves the whole cone
         for index in cone:
             step = steps[index]
-            scratch = _Scratch()
             try:
                 value = derive(step, ctx, scratch)
             except EvaluationError:
@@ -179,13 +225,16 @@ def _settle_each(trace: Trace, targets: frozenset[str], spread: frozenset[str]) 
         return
     ctx = Context(facts, trace.dated.params, trace.peildatum)
     dirty: set[int] = set()
+    hints: dict[str, Any] = {}  # this advice's only: answers that left an earlier search open
+    classes: dict[str, Any] = {}
     for index, name in enumerate(order):
         if index in dirty:
             facts[name] = derive(steps[index], ctx, trace)
         if name not in targets or not _open(facts[name]):
             continue
-        search = _Search(trace, name, BUDGET, spread=name in spread)
+        search = _Search(trace, name, BUDGET, hints, classes, spread=name in spread)
         try:
+            search.dive(facts, facts[name])
             search.explore(facts, facts[name], frozenset())
         except _Open as stop:
             if stop.bounded:
