@@ -26,6 +26,8 @@ from engine.explain.markdown import advice_markdown
 from engine.explain.text import advice_text
 from engine.lang.compile import Context
 from engine.load.yaml_source import read_yaml_file
+from engine.model.profile import profile_from_dict
+from engine.replay import replay
 from engine.values import Unknown
 
 DAY = dt.date(2026, 3, 1)
@@ -219,25 +221,32 @@ def write(data: dict, path: str, answer: object) -> None:
     ],
     ids=["19", "past AOW age", "kwijtschelding 100%", "kwijtschelding 90%"],
 )
-def test_every_answer_to_what_was_weighed_gives_the_settled_status(
+def test_every_answer_to_what_was_weighed_gives_the_settled_outcome(
     data: dict, day: dt.date
 ) -> None:
     """The search's claim, checked by brute force: each combination of answers to the
     questions weighed (for an amount: points across its whole range), written into the
-    profile, gives the settled status."""
+    profile, gives the settled outcome (a status, an amount, a duty); and an amount given as
+    the least and most lies between them for every answer, each end for some answer."""
     plan = engine.load_plan()
     trace = engine.evaluate(data, day)
     assert trace.settled
-    for status, weighed in trace.settled.items():
+    claims = {**trace.settled, **{f: tuple(sorted(trace.facts[f].missing)) for f in trace.spans}}
+    for fact, weighed in claims.items():
         paths = [plan.inputs[name].spec.from_ or "" for name in weighed]
-        tried = 0
+        found = []
         for combination in itertools.product(*(answers(plan, trace, n) for n in weighed)):
             completed = copy.deepcopy(data)
             for path, answer in zip(paths, combination, strict=True):
                 write(completed, path, answer)
-            assert engine.evaluate(completed, day).facts[status] == trace.facts[status]
-            tried += 1
-        assert tried > 1
+            found.append(engine.evaluate(completed, day).facts[fact])
+        assert len(found) > 1
+        if fact in trace.spans:
+            low, high = trace.spans[fact]
+            assert all(low <= value <= high for value in found), fact
+            assert low in found and high in found, fact
+        else:
+            assert all(value == trace.facts[fact] for value in found), fact
 
 
 FACTS_DUTY = 'plicht: {type: bool, default: false, output: obligation, label: {nl: "d", en: "d"}}\n'
@@ -324,3 +333,14 @@ def test_ranges_are_sound_not_complete(tmp_path: Path) -> None:
     plan = plan_of(tmp_path, rules)
     scheme = engine.advise(profile(), DAY, plan).scheme("x")
     assert (scheme.status, scheme.missing_facts) == ("undetermined", ["geld"])
+
+
+@pytest.mark.parametrize(
+    ("data", "day"),
+    [(nineteen(), DAY), (kwijtschelding("Voorbeeldgemeente"), KW_DAY)],
+    ids=["19", "kwijtschelding"],
+)
+def test_a_settled_advice_replays_byte_for_byte(data: dict, day: dt.date) -> None:
+    original = engine.advise(data, day).to_json()
+    result = replay(original, profile_from_dict(data))
+    assert result.identical and result.advice_json == original
