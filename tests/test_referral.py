@@ -15,6 +15,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from rulebase import FACTS, profile, rule, rules_file, write_base
+from support import ROOT, plain
 from test_checker import line_of, only_error
 
 import engine
@@ -25,6 +26,7 @@ from engine.explain.html import advice_html
 from engine.explain.markdown import advice_markdown
 from engine.explain.outcome import outcomes
 from engine.explain.text import advice_text
+from engine.load.yaml_source import read_yaml_file
 from engine.model.profile import profile_from_dict
 from engine.population.generate import write_population
 
@@ -161,3 +163,18 @@ def test_a_batch_refers_as_native_does_on_the_vector_backend(tmp_path: Path) -> 
         tables[backend] = pq.read_table(out)
         assert 0 < summary.statuses["x"]["refer"] < 400
     assert tables["vector"].equals(tables["native"])
+
+
+def test_the_doelgroepregister_is_a_next_step_to_uwv_with_what_to_bring() -> None:
+    """UWV keeps the register and decides (Wfsv art. 38b, 38d): never asked, a next step to UWV
+    that says what shows the ground; whether someone is registered already stays a question."""
+    suite = read_yaml_file(ROOT / "scenarios" / "loonkostensubsidie" / "loonkostensubsidie.yaml")
+    data = plain(suite["profiles"]["doelgroep_met_baan"])
+    data["members"][0]["work"]["in_target_group_register"] = False
+    for lang, words in (("nl", "Neem mee wat laat zien"), ("en", "Take along what shows")):
+        scheme = engine.advise(data, DAY, lang=lang).scheme("loonkostensubsidie")
+        step = next(s for s in scheme.next_steps if s.fact == "doelgroepregister_aanmelden")
+        assert step.body == "UWV" and words in step.text
+    del data["members"][0]["work"]["in_target_group_register"]
+    scheme = engine.advise(data, DAY).scheme("loonkostensubsidie")
+    assert "in_doelgroepregister_aanvrager" in scheme.missing_facts
