@@ -17,7 +17,8 @@ from engine.load.loader import load
 from engine.load.reform import apply_reform
 from engine.model.advice import Advice
 from engine.model.profile import Profile, profile_from_dict
-from engine.run.evaluate import Trace, run
+from engine.run.evaluate import Trace
+from engine.run.members import run_household
 
 ENGINE_VERSION = "0.1.0"
 
@@ -63,7 +64,7 @@ def evaluate(
     """Run the rules on a profile and return the trace (every fact and what decided it)."""
     if not isinstance(profile, Profile):
         profile = profile_from_dict(profile)
-    return run(plan or default_plan(), profile, peildatum)
+    return run_household(plan or default_plan(), profile, peildatum)
 
 
 def advise(

@@ -138,6 +138,6 @@ def test_markdown_has_every_scheme_and_the_receipt() -> None:
     advice = engine.advise(load_example(), DAY, lang="en")
     markdown = advice_markdown(advice)
     assert markdown.startswith("# Advice — 15 January 2026")
-    for scheme in advice.schemes:
+    for scheme in advice.household_schemes:  # other members' outcomes: JSON only (issue 23)
         assert f"## {scheme.name}:" in markdown
     assert advice.receipt.plan_hash in markdown

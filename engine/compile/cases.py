@@ -97,6 +97,10 @@ class CaseSpace:
             return self.domains.get(f"{spec.record}.{rest.partition('].')[2]}") if spec else None
         return self.domains.get(name)
 
+    def upstream(self, fact: str) -> frozenset[str]:
+        """`fact` and the derived facts it is derived from, directly or through others."""
+        return self._upstream(fact)
+
     def downstream_steps(self, name: str) -> frozenset[int]:
         """The steps that read `name`, directly or through other facts."""
         return frozenset(self.index[f] for f in self._downstream(name))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,6 +30,9 @@ from engine.values import Unknown
 DATE_CACHE_SIZE = 1024
 POLICY_PREFIX = "beleid:"  # an unknown that local policy, not the citizen, must settle
 OUTPUT_KINDS = get_args(OutputKind)
+
+
+_TEMPLATE_NAME = re.compile(r"\{([a-z_][a-z0-9_]*)\}")  # a fact shown in a rule's text
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,6 +136,7 @@ class Plan:
             for scheme_id in self.schemes
         }
         self.cases = CaseSpace(self)  # what case analysis may split on (engine/run/settle.py)
+        self._steps_for: dict[frozenset[str], frozenset[int]] = {}
         self._dated: dict[dt.date, DatedPlan] = {}
         self._lock = threading.Lock()
 
@@ -154,6 +159,24 @@ class Plan:
                     wanted |= {n for n in rule.reads if n in self.derived}
             result[scheme_id] = tuple(name for name in self.order if name in wanted)
         return result
+
+    def steps_for(self, schemes: frozenset[str]) -> frozenset[int]:
+        """The derivation steps (indices in `order`) the given schemes' facts need: their own,
+        what their rules read, and what their texts show, all the way up."""
+        if schemes not in self._steps_for:
+            wanted: set[str] = set()
+            for scheme_id in schemes:
+                wanted.update(self.scheme_facts[scheme_id])
+                for rule in self.rules:
+                    if any(fact in self.scheme_facts[scheme_id] for fact, _, _ in rule.conclusions):
+                        texts = f"{rule.text.nl} {rule.text.en}"
+                        wanted.update(n for n in _TEMPLATE_NAME.findall(texts) if n in self.derived)
+            needed: set[str] = set()
+            for fact in sorted(wanted):
+                needed |= self.cases.upstream(fact)
+            index = {name: i for i, name in enumerate(self.order)}
+            self._steps_for[schemes] = frozenset(index[f] for f in needed if f in index)
+        return self._steps_for[schemes]
 
     def main_period(self, scheme_id: str) -> str:
         """The period of a scheme's main amount: month, year or once."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -55,15 +56,17 @@ from engine.values import Unknown, to_cents
 def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     plan = trace.plan
     shared = _Rendered()
-    schemes = [_scheme_advice(_SchemeView(trace, s, lang, shared)) for s in sorted(plan.schemes)]
+    household = [_scheme_advice(_SchemeView(trace, s, lang, shared)) for s in sorted(plan.schemes)]
+    schemes = _with_members(trace, household, lang)
     receipt = _receipt(trace, lang)
     policy = plan.municipalities.get(trace.dated.municipality or "")
     return Advice.model_construct(
         receipt=receipt,
         municipality=policy.spec.name if policy else trace.municipality,
         schemes=schemes,
-        agenda=_agenda(schemes, trace.peildatum),
-        questions=rank_questions(plan, schemes, lang),
+        # the other members' outcomes are in their own terms: not yet on the agenda or asked
+        agenda=_agenda(household, trace.peildatum),
+        questions=rank_questions(plan, household, lang),
         abbreviations=_abbreviations(trace, schemes, lang),
         household=Household(
             adults=trace.roles.get("applicant", 0) + trace.roles.get("partner", 0),
@@ -71,6 +74,35 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
             other_residents=trace.roles.get("other_resident", 0),
         ),
     )
+
+
+ROLE_WORDS = {
+    "nl": {"partner": "partner", "child": "kind", "other_resident": "medebewoner"},
+    "en": {"partner": "partner", "child": "child", "other_resident": "housemate"},
+}
+
+
+def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> list[SchemeAdvice]:
+    """Each person scheme's outcome for the applicant, then for each other member judged
+    (engine/run/members.py), named "Inburgering - partner"."""
+    if trace.member_id is None:
+        return household
+    runs = list(trace.members.values())
+    roles = [run.member_role or "" for run in runs]
+    schemes: list[SchemeAdvice] = []
+    for advice in household:
+        if not trace.plan.schemes[advice.scheme].spec.per_person:
+            schemes.append(advice)
+            continue
+        schemes.append(replace(advice, member=trace.member_id))
+        for run, role in zip(runs, roles, strict=True):
+            view = _SchemeView(run, advice.scheme, lang, _Rendered())
+            word = ROLE_WORDS[lang][role]
+            if roles.count(role) > 1:
+                word += f" {[r for r in runs if r.member_role == role].index(run) + 1}"
+            own = _scheme_advice(view)
+            schemes.append(replace(own, member=run.member_id, name=f"{own.name} - {word}"))
+    return schemes
 
 
 _WORDS = re.compile(r"\w+")
@@ -301,6 +333,7 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
     span = main_span(trace, scheme_id, status)
     return SchemeAdvice(
         scheme=view.scheme_id,
+        member=None,
         name=getattr(view.scheme.name, view.lang),
         body=view.scheme.body,
         status=status,

@@ -49,7 +49,7 @@ def advice_markdown(advice: Advice) -> str:
     if advice.questions:
         lines += ["", f"## {head['ask']}", ""]
         lines += [f"- {q.text}" for q in advice.questions]
-    for scheme in advice.schemes:
+    for scheme in advice.household_schemes:
         lines += ["", *_scheme(scheme, lang, {q.fact: q.text for q in advice.questions})]
     if advice.abbreviations:
         lines += ["", f"## {words['glossary']}", ""]

@@ -80,7 +80,7 @@ def advice_text(advice: Advice) -> str:
             lines.append(f"  - {question.text} ({len(question.schemes)} {head['outcomes']})")
         if len(advice.questions) > ASK_FIRST:
             lines.append(f"  ... {head['more'].format(n=len(advice.questions) - ASK_FIRST)}")
-    for scheme in advice.schemes:
+    for scheme in advice.household_schemes:
         lines.extend(["", *_scheme_text(scheme, lang)])
     lines.extend(
         [

@@ -130,6 +130,9 @@ class SchemeSpec(Spec):
     summary: Texts
     coverage: Window
     outputs: SchemeOutputs
+    # A scheme that concerns one person (its rules speak of the applicant): judged for each
+    # member the law asks it for (engine/run/members.py), not once for the household.
+    per_person: bool = False
 
 
 class SchemeFile(Spec):

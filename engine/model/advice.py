@@ -144,6 +144,9 @@ class Question:
 @record
 class SchemeAdvice:
     scheme: str
+    # A person scheme's outcome names the member it is for (the applicant's comes first); a
+    # household scheme's names none.
+    member: str | None
     name: str
     body: str
     status: Status
@@ -198,11 +201,28 @@ class Advice(Out):
     questions: list[Question] = []  # most outcomes settled first
     abbreviations: list[Abbreviation] = []  # those used in this advice
 
-    def scheme(self, scheme_id: str) -> SchemeAdvice:
+    def scheme(self, scheme_id: str, member: str | None = None) -> SchemeAdvice:
+        """A scheme's outcome: the household's or applicant's, or a member's (`member` id)."""
         for scheme in self.schemes:
-            if scheme.scheme == scheme_id:
+            if scheme.scheme == scheme_id and member in (None, scheme.member):
                 return scheme
-        raise KeyError(scheme_id)
+        raise KeyError(scheme_id if member is None else f"{scheme_id} for {member}")
+
+    @property
+    def household_schemes(self) -> list[SchemeAdvice]:
+        """One outcome per scheme: the household's, or for a person scheme the applicant's.
+        (The texts show these; the other members' outcomes are in `schemes` and the JSON.)"""
+        return [s for s in self.schemes if s.member is None or s.member == self.applicant_id]
+
+    @property
+    def applicant_id(self) -> str | None:
+        """The member id of the applicant, as the person schemes' first outcomes name it."""
+        return next((s.member for s in self.schemes if s.member is not None), None)
+
+    def outcomes_of(self, scheme_id: str) -> list[SchemeAdvice]:
+        """Every outcome of a scheme: one for a household scheme, one per member judged for a
+        person scheme (the applicant's first)."""
+        return [scheme for scheme in self.schemes if scheme.scheme == scheme_id]
 
     def to_json(self) -> str:
         """Deterministic JSON: fields in declaration order, every mapping in plan order."""

@@ -49,6 +49,11 @@ class Trace:
     # Amounts that stay open because the answers give different amounts: the least and the
     # most of them (each the amount for some answer).
     spans: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # Person schemes (engine/run/members.py): the member the rules speak of in this run, and
+    # the runs of the other members judged, by member id (each names its member's role).
+    member_id: str | None = None
+    member_role: str | None = None
+    members: dict[str, Trace] = field(default_factory=dict)
 
     @property
     def peildatum(self) -> dt.date:
@@ -98,6 +103,29 @@ def run(
     except KeyError as exc:
         raise EvaluationError(f"parameter {exc} has no value on {peildatum.isoformat()}") from None
     settle(trace)
+    return trace
+
+
+def run_part(
+    plan: Plan,
+    profile: Profile,
+    peildatum: dt.date,
+    schemes: frozenset[str],
+    what_if: Mapping[str, Any] | None = None,
+) -> Trace:
+    """Derive only what the given schemes' outputs need, and settle only those (a member's
+    run for the person schemes: engine/run/members.py)."""
+    trace = start_trace(plan, profile, peildatum, what_if)
+    facts, dated = trace.facts, trace.dated
+    ctx = Context(facts, dated.params, peildatum)
+    needed = plan.steps_for(schemes)
+    try:
+        for index, step in enumerate(dated.steps):
+            if index in needed:
+                facts[step.fact] = derive(step, ctx, trace)
+    except KeyError as exc:
+        raise EvaluationError(f"parameter {exc} has no value on {peildatum.isoformat()}") from None
+    settle(trace, schemes)
     return trace
 
 

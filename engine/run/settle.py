@@ -190,17 +190,18 @@ class _Search:
             self.low, self.high = min(low, value), max(high, value)
 
 
-def settle(trace: Trace) -> None:
+def settle(trace: Trace, schemes: frozenset[str] | None = None) -> None:
     """Settle, by case analysis, the output facts the run left unknown (in place): first the
     statuses; then, for each scheme found eligible, its amounts, duties, next steps and
     deadlines. An amount whose answers give different values gets the least and the most of
-    them (`trace.spans`), each the amount for some answer."""
-    space: CaseSpace = trace.plan.cases
-    _settle_each(trace, space.targets, spread=frozenset())
+    them (`trace.spans`), each the amount for some answer. `schemes` limits it to those (a
+    member's run derives only what person schemes need)."""
     plan = trace.plan
+    chosen = [s for s in plan.schemes.items() if schemes is None or s[0] in schemes]
+    _settle_each(trace, frozenset(s.spec.outputs.status for _, s in chosen), frozenset())
     outputs: set[str] = set()
     amounts: set[str] = set()
-    for scheme_id, scheme in plan.schemes.items():
+    for scheme_id, scheme in chosen:
         if trace.facts[scheme.spec.outputs.status] != "eligible":
             continue
         kinds = plan.scheme_outputs[scheme_id]
@@ -249,7 +250,7 @@ def _settle_each(trace: Trace, targets: frozenset[str], spread: frozenset[str]) 
         rules = search.rules
         trace.decided_by[name] = rules.pop() if len(rules) == 1 and None not in rules else None
         trace.settled[name] = tuple(sorted(search.weighed))
-        dirty |= space.downstream_steps(name)
+        dirty |= {i for i in space.downstream_steps(name) if steps[i].fact in facts}
 
 
 def _number(value: Any) -> bool:

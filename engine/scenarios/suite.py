@@ -15,6 +15,8 @@ A scenario file:
                                                      # current length appends as well
           assets.bank_and_cash: 9000
         expect:
+          inburgering/partner:      # a person scheme's outcome for another member, by member id
+            status: eligible
           algemene_bijstand:
             status: eligible
             amount: 1401.50
@@ -52,7 +54,8 @@ from engine.explain.advise import build_advice
 from engine.load.yaml_source import YamlError, read_yaml_file
 from engine.model.advice import SchemeAdvice
 from engine.model.profile import profile_from_dict
-from engine.run.evaluate import DEFAULT, run
+from engine.run.evaluate import DEFAULT
+from engine.run.members import run_household
 from engine.values import Unknown
 
 LIST_CHECKS = (
@@ -223,7 +226,7 @@ def run_scenario(plan: Plan, scenario: Scenario, what_if: dict[str, Any] | None 
     outcome = Outcome(scenario)
     try:
         profile = profile_from_dict(scenario.profile)
-        trace = run(plan, profile, scenario.peildatum, what_if)
+        trace = run_household(plan, profile, scenario.peildatum, what_if)
         advice = build_advice(trace, "nl")
     except EngineError as exc:
         outcome.error = str(exc)
@@ -237,15 +240,15 @@ def run_scenario(plan: Plan, scenario: Scenario, what_if: dict[str, Any] | None 
             outcome.failures.append(
                 f"agenda: expected to start with {list(scenario.agenda_starts_with)}, got {actual}"
             )
-    for scheme_id, checks in scenario.expect.items():
+    for key, checks in scenario.expect.items():
+        scheme_id, _, member = key.partition("/")  # "inburgering/partner": a member's outcome
         try:
-            scheme = advice.scheme(scheme_id)
+            scheme = advice.scheme(scheme_id, member or None)
         except KeyError:
-            outcome.failures.append(f"{scheme_id}: no such scheme in the advice")
+            outcome.failures.append(f"{key}: no such outcome in the advice")
             continue
-        outcome.failures.extend(
-            f"{scheme_id}.{failure}" for failure in _compare(scheme, checks, trace.facts)
-        )
+        facts = trace.members[member].facts if member in trace.members else trace.facts
+        outcome.failures.extend(f"{key}.{failure}" for failure in _compare(scheme, checks, facts))
     return outcome
 
 

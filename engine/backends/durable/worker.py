@@ -170,10 +170,15 @@ class DurableBackend:
     ) -> Advice:
         """The combined, explained advice, as `engine.advise` gives it."""
         from engine.explain.advise import build_advice
+        from engine.run.members import judge_members
 
         if lang not in ("nl", "en"):
             raise ValueError("lang must be 'nl' or 'en'")
-        return build_advice(self.evaluate(profile, peildatum), lang)
+        if not isinstance(profile, Profile):
+            profile = profile_from_dict(profile)
+        # the other members of person schemes are judged on the native path (docs/design.md)
+        trace = judge_members(self.plan, profile, self.evaluate(profile, peildatum))
+        return build_advice(trace, lang)
 
     def close(self) -> None:
         """Stop the worker (a new one starts on the next call)."""

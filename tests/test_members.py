@@ -1,0 +1,120 @@
+"""Per person (issue 23, step 1): inburgering and Wsw for each member they concern.
+
+A person scheme's rules speak of one person; a member is judged on a view of the profile in
+which that member is that person (engine/run/members.py). The advice has one outcome per member
+judged, each naming the member id, the applicant's first; household schemes keep one outcome.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+
+from support import ROOT, plain
+
+import engine
+from engine.explain.text import advice_text
+from engine.load.yaml_source import read_yaml_file
+from engine.model.profile import Role, profile_from_dict
+from engine.replay import replay
+from engine.run.members import judged_members, member_view
+
+DAY = dt.date(2026, 2, 1)
+COUPLE = plain(
+    read_yaml_file(ROOT / "scenarios" / "personen" / "personen.yaml")["profiles"]["statushouders"]
+)
+
+
+def couple() -> dict:
+    return copy.deepcopy(COUPLE)
+
+
+def test_both_refugees_must_integrate_each_from_their_own_date() -> None:
+    """Wi 2021 art. 3 lid 1, for each spouse: the partner's outcome names her member id."""
+    advice = engine.advise(couple(), DAY)
+    mine, hers = advice.outcomes_of("inburgering")
+    assert (mine.member, mine.status, mine.name) == ("aanvrager", "eligible", "Inburgering")
+    assert (hers.member, hers.status, hers.name) == (
+        "echtgenote",
+        "eligible",
+        "Inburgering - partner",
+    )
+    assert advice.scheme("inburgering") is mine
+    assert advice.scheme("inburgering", member="echtgenote") is hers
+    trace = engine.evaluate(couple(), DAY)
+    assert trace.facts["inburgeringsplicht_sinds"] == dt.date(2025, 6, 2)
+    assert trace.members["echtgenote"].facts["inburgeringsplicht_sinds"] == dt.date(2025, 10, 1)
+
+
+def test_the_json_names_the_member_of_each_person_outcome_and_none_for_the_household() -> None:
+    data = json.loads(engine.advise(couple(), DAY).to_json())
+    members = {(s["scheme"], s["member"]) for s in data["schemes"]}
+    assert {("inburgering", "aanvrager"), ("inburgering", "echtgenote")} <= members
+    assert {("wsw", "aanvrager"), ("wsw", "echtgenote")} <= members
+    assert ("algemene_bijstand", None) in members
+    assert ("algemene_bijstand", "echtgenote") not in members
+    scheme_schema = engine.Advice.model_json_schema()["$defs"]["SchemeAdvice"]
+    assert "member" in scheme_schema["properties"]
+
+
+def test_a_dutch_spouse_has_no_duty_and_the_family_migrant_has() -> None:
+    data = couple()
+    data["members"][0].update(nationality="NL")
+    del data["members"][0]["residence_permit"]
+    data["members"][1].update(nationality="MA", residence_permit="a")
+    advice = engine.advise(data, DAY)
+    assert advice.scheme("inburgering").status == "not_eligible"
+    assert advice.scheme("inburgering", member="echtgenote").status == "eligible"
+
+
+def test_children_under_16_are_not_judged_an_adult_child_and_a_housemate_are() -> None:
+    data = couple()
+    data["members"] += [
+        {"id": "klein", "role": "child", "birth_date": "2015-05-01"},
+        {"id": "groot", "role": "child", "birth_date": "2004-05-01"},
+        {"id": "onbekend", "role": "child"},
+        {"id": "huisgenoot", "role": "other_resident", "birth_date": "1990-01-01"},
+    ]
+    profile = profile_from_dict(data)
+    judged = [m.id for m in judged_members(profile, DAY)]
+    assert judged == ["echtgenote", "groot", "huisgenoot", "onbekend"]  # partner first
+    advice = engine.advise(profile, DAY, lang="en")
+    names = [s.name for s in advice.outcomes_of("wsw")]
+    assert names == [
+        "Sheltered employment (Wsw)",
+        "Sheltered employment (Wsw) - partner",
+        "Sheltered employment (Wsw) - child 1",
+        "Sheltered employment (Wsw) - housemate",
+        "Sheltered employment (Wsw) - child 2",
+    ]
+
+
+def test_a_members_view_makes_them_the_person_the_rules_speak_of() -> None:
+    data = couple()
+    data["members"].append({"id": "groot", "role": "child", "birth_date": "2004-05-01"})
+    data["assets"] = {"bank_and_cash": "900.00"}
+    profile = profile_from_dict(data)
+    partner_view = member_view(profile, "echtgenote")
+    assert (partner_view.applicant.id, partner_view.partner.id) == ("echtgenote", "aanvrager")
+    assert partner_view.assets == profile.assets  # one household
+    child_view = member_view(profile, "groot")
+    assert child_view.applicant.id == "groot" and child_view.partner is None
+    assert {m.role for m in child_view.members if m.id != "groot"} == {Role.other_resident}
+    assert child_view.assets.bank_and_cash is None  # the parents' money is not the child's
+
+
+def test_the_texts_show_the_household_and_applicant_outcomes_only_for_now() -> None:
+    """Step 2 of issue 23 words the other members' outcomes ("Over uw partner"); until then the
+    texts show one outcome per scheme, and the JSON has them all."""
+    advice = engine.advise(couple(), DAY)
+    text = advice_text(advice)
+    assert "Inburgering: inburgeringsplichtig" in text
+    assert "Inburgering - partner" not in text
+    assert len(advice.household_schemes) == len({s.scheme for s in advice.schemes})
+
+
+def test_an_advice_with_member_outcomes_replays_byte_for_byte() -> None:
+    original = engine.advise(couple(), DAY).to_json()
+    result = replay(original, profile_from_dict(couple()))
+    assert result.identical and result.advice_json == original
