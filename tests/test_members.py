@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import json
 
 from support import ROOT, plain
+from test_settle import answers, write
 
 import engine
 from engine.explain.text import advice_text
 from engine.load.yaml_source import read_yaml_file
 from engine.model.profile import Role, profile_from_dict
 from engine.replay import replay
-from engine.run.members import judged_members, member_view
+from engine.run.evaluate import run_part
+from engine.run.members import judged_members, member_view, person_schemes
 
 DAY = dt.date(2026, 2, 1)
 COUPLE = plain(
@@ -118,3 +121,28 @@ def test_an_advice_with_member_outcomes_replays_byte_for_byte() -> None:
     original = engine.advise(couple(), DAY).to_json()
     result = replay(original, profile_from_dict(couple()))
     assert result.identical and result.advice_json == original
+
+
+def test_every_answer_gives_what_a_members_run_settled() -> None:
+    """The completion check for member outcomes: each combination of answers to what a member's
+    run weighed, written into that member's view, gives the settled outcome."""
+    plan = engine.load_plan()
+    data = couple()
+    data["members"][1]["birth_date"] = "1955-01-01"  # past the AOW age: Wsw settled for her
+    profile = profile_from_dict(data)
+    trace = engine.evaluate(profile, DAY)
+    checked = 0
+    for member_id, member_trace in trace.members.items():
+        view = member_view(profile, member_id).model_dump(mode="json", exclude_none=True)
+        for fact, weighed in member_trace.settled.items():
+            paths = [plan.inputs[name].spec.from_ or "" for name in weighed]
+            for combination in itertools.product(
+                *(answers(plan, member_trace, n) for n in weighed)
+            ):
+                completed = copy.deepcopy(view)
+                for path, answer in zip(paths, combination, strict=True):
+                    write(completed, path, answer)
+                again = run_part(plan, profile_from_dict(completed), DAY, person_schemes(plan))
+                assert again.facts[fact] == member_trace.facts[fact], (member_id, fact)
+                checked += 1
+    assert checked > 1
