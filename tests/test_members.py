@@ -16,6 +16,8 @@ from support import ROOT, plain
 from test_settle import answers, write
 
 import engine
+from engine.explain.html import advice_html
+from engine.explain.markdown import advice_markdown
 from engine.explain.text import advice_text
 from engine.load.yaml_source import read_yaml_file
 from engine.model.profile import Role, profile_from_dict
@@ -107,13 +109,21 @@ def test_a_members_view_makes_them_the_person_the_rules_speak_of() -> None:
     assert child_view.assets.bank_and_cash is None  # the parents' money is not the child's
 
 
-def test_the_texts_show_the_household_and_applicant_outcomes_only_for_now() -> None:
-    """Step 2 of issue 23 words the other members' outcomes ("Over uw partner"); until then the
-    texts show one outcome per scheme, and the JSON has them all."""
+def test_the_texts_show_each_members_outcome_and_say_whom_it_is_about() -> None:
+    """ "Inburgering - partner", and a line that says the "u" of its texts is the partner; the
+    agenda says for whom; the receipt names the rules the partner's outcome rests on."""
     advice = engine.advise(couple(), DAY)
     text = advice_text(advice)
     assert "Inburgering: inburgeringsplichtig" in text
-    assert "Inburgering - partner" not in text
+    about = "Dit gaat over uw partner: waar hieronder 'u' staat, is uw partner bedoeld."
+    assert f"Inburgering - partner: inburgeringsplichtig\n{'=' * 43}\n{about}" in text
+    assert about in advice_markdown(advice) and "Inburgering - partner" in advice_html(advice)
+    assert any(item.for_whom == "partner" for item in advice.agenda)
+    assert "voor uw partner]" in text
+    english = advice_text(engine.advise(couple(), DAY, lang="en"))
+    assert (
+        "This is about your partner: where it says 'you' below, it means your partner." in english
+    )
     assert len(advice.household_schemes) == len({s.scheme for s in advice.schemes})
 
 

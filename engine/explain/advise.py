@@ -64,8 +64,8 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
         receipt=receipt,
         municipality=policy.spec.name if policy else trace.municipality,
         schemes=schemes,
-        # the other members' outcomes are in their own terms: not yet on the agenda or asked
-        agenda=_agenda(household, trace.peildatum),
+        agenda=_agenda(schemes, trace.peildatum),
+        # the other members' missing facts are in their own terms: not yet asked
         questions=rank_questions(plan, household, lang),
         abbreviations=_abbreviations(trace, schemes, lang),
         household=Household(
@@ -101,7 +101,9 @@ def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> lis
             if roles.count(role) > 1:
                 word += f" {[r for r in runs if r.member_role == role].index(run) + 1}"
             own = _scheme_advice(view)
-            schemes.append(replace(own, member=run.member_id, name=f"{own.name} - {word}"))
+            schemes.append(
+                replace(own, member=run.member_id, member_label=word, name=f"{own.name} - {word}")
+            )
     return schemes
 
 
@@ -181,6 +183,9 @@ def _receipt(trace: Trace, lang: str) -> Receipt:
     """The rules applied (by content hash) and the parameter values they read."""
     plan, dated = trace.plan, trace.dated
     rules = applied_rules(trace)
+    for member_trace in trace.members.values():  # the other members' runs rest on rules too
+        rules.update(applied_rules(member_trace))
+    rules = dict(sorted(rules.items()))
     applied = list(rules)
     used = sorted(
         {n for rule_id in applied for n in dated.rules[rule_id].reads if n in plan.parameters}
@@ -216,7 +221,16 @@ def _agenda(schemes: list[SchemeAdvice], peildatum: dt.date) -> list[AgendaItem]
         scheme: SchemeAdvice, kind: str, fact: str, text: str, body: str, date: Any = None
     ) -> None:
         items.append(
-            AgendaItem(date=date, scheme=scheme.scheme, kind=kind, fact=fact, text=text, body=body)
+            AgendaItem(
+                date=date,
+                scheme=scheme.scheme,
+                kind=kind,
+                fact=fact,
+                text=text,
+                body=body,
+                member=scheme.member if scheme.member_label else None,
+                for_whom=scheme.member_label,
+            )
         )
 
     for scheme in schemes:
@@ -334,6 +348,7 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
     return SchemeAdvice(
         scheme=view.scheme_id,
         member=None,
+        member_label=None,
         name=getattr(view.scheme.name, view.lang),
         body=view.scheme.body,
         status=status,

@@ -45,11 +45,12 @@ def advice_markdown(advice: Advice) -> str:
         lines += ["", f"## {head['agenda']}", ""]
         for item in advice.agenda:
             when = f"**{day(item.date, lang)}** — " if item.date else ""
-            lines.append(f"- {when}{item.text} ({words['who']}: {item.body})")
+            whom = f", {head['for'].format(who=item.for_whom)}" if item.for_whom else ""
+            lines.append(f"- {when}{item.text} ({words['who']}: {item.body}{whom})")
     if advice.questions:
         lines += ["", f"## {head['ask']}", ""]
         lines += [f"- {q.text}" for q in advice.questions]
-    for scheme in advice.household_schemes:
+    for scheme in advice.schemes:
         lines += ["", *_scheme(scheme, lang, {q.fact: q.text for q in advice.questions})]
     if advice.abbreviations:
         lines += ["", f"## {words['glossary']}", ""]
@@ -72,6 +73,8 @@ def _scheme(scheme: SchemeAdvice, lang: str, asked: dict[str, str]) -> list[str]
     if amount := amount_words(scheme, lang):
         title += f", {amount}"
     lines = [title]
+    if scheme.member_label:
+        lines.extend(["", HEAD[lang]["about"].format(who=scheme.member_label)])
 
     def section(name: str, items: list[str]) -> None:
         if items:

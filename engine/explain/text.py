@@ -20,6 +20,8 @@ HEAD = {
         "bring": "Neem mee naar {body}",
         "settled": "Deze uitkomst staat vast, wat u ook antwoordt op",
         "depends": "Het bedrag hangt af van",
+        "about": "Dit gaat over uw {who}: waar hieronder 'u' staat, is uw {who} bedoeld.",
+        "for": "voor uw {who}",
         "span": "{low} tot {high}",
         "bounded": "Nog open: er zijn te veel mogelijke antwoorden om allemaal na te gaan.",
         "dates": "Termijnen",
@@ -44,6 +46,8 @@ HEAD = {
         "bring": "Take along to {body}",
         "settled": "This outcome holds whatever the answer to",
         "depends": "The amount depends on",
+        "about": "This is about your {who}: where it says 'you' below, it means your {who}.",
+        "for": "for your {who}",
         "span": "{low} to {high}",
         "bounded": "Still open: there are too many possible answers to check them all.",
         "dates": "Deadlines",
@@ -73,14 +77,15 @@ def advice_text(advice: Advice) -> str:
         lines.extend(["", f"{head['agenda']}:"])
         for item in advice.agenda:
             when = f"{day(item.date, lang)}: " if item.date else ""
-            lines.append(f"  - {when}{item.text} [{item.body}]")
+            whom = f", {head['for'].format(who=item.for_whom)}" if item.for_whom else ""
+            lines.append(f"  - {when}{item.text} [{item.body}{whom}]")
     if advice.questions:
         lines.extend(["", f"{head['ask']}:"])
         for question in advice.questions[:ASK_FIRST]:
             lines.append(f"  - {question.text} ({len(question.schemes)} {head['outcomes']})")
         if len(advice.questions) > ASK_FIRST:
             lines.append(f"  ... {head['more'].format(n=len(advice.questions) - ASK_FIRST)}")
-    for scheme in advice.household_schemes:
+    for scheme in advice.schemes:
         lines.extend(["", *_scheme_text(scheme, lang)])
     lines.extend(
         [
@@ -112,6 +117,8 @@ def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
     if amount := amount_words(scheme, lang):
         title += f", {amount}"
     lines = [title, "=" * len(title)]
+    if scheme.member_label:
+        lines.append(head["about"].format(who=scheme.member_label))
 
     def section(name: str, items: list[str]) -> None:
         if items:

@@ -98,6 +98,8 @@ class AgendaItem:
     fact: str
     text: str
     body: str
+    member: str | None = None  # for a person scheme's outcome of another member: that member
+    for_whom: str | None = None  # and who that is, in words ("partner", "kind 1")
 
 
 @record
@@ -147,6 +149,7 @@ class SchemeAdvice:
     # A person scheme's outcome names the member it is for (the applicant's comes first); a
     # household scheme's names none.
     member: str | None
+    member_label: str | None  # another member's outcome: who, in words ("partner", "kind 1")
     name: str
     body: str
     status: Status
@@ -210,8 +213,7 @@ class Advice(Out):
 
     @property
     def household_schemes(self) -> list[SchemeAdvice]:
-        """One outcome per scheme: the household's, or for a person scheme the applicant's.
-        (The texts show these; the other members' outcomes are in `schemes` and the JSON.)"""
+        """One outcome per scheme: the household's, or for a person scheme the applicant's."""
         return [s for s in self.schemes if s.member is None or s.member == self.applicant_id]
 
     @property
