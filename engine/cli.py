@@ -256,10 +256,10 @@ def cmd_intake(args: argparse.Namespace) -> int:
         if not line.strip():
             break
         if line.strip() == "?":
-            session.skip(question.fact)
+            session.skip(question.fact, question.member)
             continue
         try:
-            session.answer(question.fact, line)
+            session.answer(question.fact, line, question.member)
         except AnswerError as exc:
             print(f"  {exc}")
     else:

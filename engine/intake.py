@@ -2,10 +2,11 @@
 
     session = IntakeSession({"members": [{"id": "a", "role": "applicant"}]}, date(2026, 3, 1))
     question = session.next_question           # the fact that settles the most open outcomes
-    session.answer(question.fact, "1991-09-14")  # parsed by the fact's type; re-advises
+    session.answer(question.fact, "1991-09-14", question.member)  # parsed; re-advises
 
 Answers are written into the profile at the path the fact is declared with (`from:` in the
-facts files), so the session works for any rule base. A bad answer raises AnswerError naming
+facts files), so the session works for any rule base. A question about another member (for a
+person scheme, `question.member`) is answered on that member. A bad answer raises AnswerError naming
 the fact and what is expected, never the value given.
 """
 
@@ -54,25 +55,33 @@ class IntakeSession:
         self.peildatum = peildatum
         self.plan = plan or default_plan()
         self.lang = lang
-        self.skipped: set[str] = set()
+        self.skipped: set[tuple[str, str | None]] = set()
         self.advice = self._advise()
 
     @property
     def next_question(self) -> Question | None:
-        return next((q for q in self.advice.questions if q.fact not in self.skipped), None)
+        return next(
+            (q for q in self.advice.questions if (q.fact, q.member) not in self.skipped), None
+        )
 
-    def skip(self, fact: str) -> None:
+    def skip(self, fact: str, member: str | None = None) -> None:
         """Leave a question for later; it stays unknown."""
-        self.skipped.add(fact)
+        self.skipped.add((fact, member))
 
-    def answer(self, fact: str, answer: Any) -> Advice:
-        """Record one answer and return the updated advice."""
-        question = next((q for q in self.advice.questions if q.fact == fact), None)
+    def answer(self, fact: str, answer: Any, member: str | None = None) -> Advice:
+        """Record one answer and return the updated advice. `member`: the question is about
+        that member (`Question.member`), and the answer is written to them."""
+        question = next(
+            (q for q in self.advice.questions if q.fact == fact and q.member == member), None
+        )
         if question is None:
             raise AnswerError(f"'{fact}' is not an open question of this intake")
         value = parse_answer(question, answer) if isinstance(answer, str) else answer
         updated = copy.deepcopy(self.profile)
-        _write(self.plan, updated, fact, value)
+        if member is None:
+            _write(self.plan, updated, fact, value)
+        else:
+            _write_for(self.plan, updated, fact, member, value)
         try:
             profile_from_dict(updated)
             problems = None
@@ -81,7 +90,7 @@ class IntakeSession:
         if problems is not None:  # raised outside `except`: no hidden context with the profile
             raise AnswerError(f"the answer to '{fact}' does not fit: {problems}")
         self.profile = updated
-        self.skipped.discard(fact)
+        self.skipped.discard((fact, member))
         self.advice = self._advise()
         return self.advice
 
@@ -167,6 +176,17 @@ def _write(plan: Plan, profile: dict[str, Any], fact: str, value: Any) -> None:
         _set(_member(profile, ROLE_OF_ROOT[root], fact), rest, value)
     else:
         _set(profile, [PROFILE_FIELD_OF_PROPERTY.get(root, root), *rest], value)
+
+
+def _write_for(plan: Plan, profile: dict[str, Any], fact: str, member: str, value: Any) -> None:
+    """Put an answer about another member where the fact reads the person the rules speak of
+    (`applicant.` in its `from:` path), on that member."""
+    spec = plan.collections[fact] if fact in plan.collections else plan.inputs[fact].spec
+    root, *rest = (spec.from_ or "").split(".")
+    owner = next((m for m in profile.get("members", []) if m.get("id") == member), None)
+    if root != "applicant" or owner is None:
+        raise AnswerError(f"'{fact}' cannot be answered for that member")
+    _set(owner, rest, value)
 
 
 def _member(profile: dict[str, Any], role: str, fact: str) -> dict[str, Any]:

@@ -138,13 +138,15 @@ def validated(document: dict[str, Any]) -> Profile | None:
 
 
 def decided(plan: Plan, profile: Profile, day: dt.date) -> dict[tuple[str, str], Any]:
-    """What the run decided: per scheme its status (if not undetermined) and every known amount,
+    """What the run decided: per scheme its status (if known: not undetermined, and not a
+    referral that waits on another body's assessment) and every known amount,
     deadline and duty, read as the advice and the batch read them."""
     trace = run(plan, profile, day)
     found: dict[tuple[str, str], Any] = {}
     for outcome in outcomes(trace):
-        if outcome.status != "undetermined":
-            found[(outcome.scheme, "status")] = outcome.status
+        status = fact_value(trace, plan.schemes[outcome.scheme].spec.outputs.status)
+        if type(status) is not Unknown:  # not undetermined, nor referred to another body's
+            found[(outcome.scheme, "status")] = outcome.status  # assessment (that decides)
         for fact, value, _ in outcome.amounts:
             found[(outcome.scheme, fact)] = value
         for kind in COMPARED_KINDS[1:]:

@@ -19,6 +19,7 @@ import engine
 from engine.explain.html import advice_html
 from engine.explain.markdown import advice_markdown
 from engine.explain.text import advice_text
+from engine.intake import IntakeSession
 from engine.load.yaml_source import read_yaml_file
 from engine.model.profile import Role, profile_from_dict
 from engine.replay import replay
@@ -156,3 +157,26 @@ def test_every_answer_gives_what_a_members_run_settled() -> None:
                 assert again.facts[fact] == member_trace.facts[fact], (member_id, fact)
                 checked += 1
     assert checked > 1
+
+
+def test_an_intake_answer_about_the_partner_is_written_to_the_partner() -> None:
+    """ "Vraag aan uw partner: ..." once, and the answer lands on the partner, not the applicant;
+    a question both runs read (the partner's birth date) is one household question."""
+    data = couple()
+    del data["members"][1]["integration"]["duty_started_on"]
+    del data["members"][1]["birth_date"]
+    session = IntakeSession(data, DAY)
+    asked = [(q.fact, q.member) for q in session.advice.questions]
+    assert ("wi_plicht_sinds_aanvrager", "echtgenote") in asked
+    assert ("geboortedatum_partner", None) in asked  # one field, one question
+    assert ("geboortedatum_aanvrager", "echtgenote") not in asked
+    question = next(q for q in session.advice.questions if q.member == "echtgenote")
+    assert question.text.startswith("Vraag aan uw partner: ")
+    session.answer("wi_plicht_sinds_aanvrager", "2025-10-01", member="echtgenote")
+    partner = next(m for m in session.profile["members"] if m["id"] == "echtgenote")
+    applicant = next(m for m in session.profile["members"] if m["id"] == "aanvrager")
+    assert str(partner["integration"]["duty_started_on"]) == "2025-10-01"
+    assert str(applicant["integration"]["duty_started_on"]) == "2025-06-02"  # untouched
+    assert ("wi_plicht_sinds_aanvrager", "echtgenote") not in [
+        (q.fact, q.member) for q in session.advice.questions
+    ]

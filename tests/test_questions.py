@@ -23,14 +23,19 @@ def partial_profile() -> dict:
 
 
 def test_every_question_is_a_missing_fact_of_an_open_outcome() -> None:
+    """The household's questions are the missing facts of its and the applicant's outcomes;
+    a question about another member is a missing fact of that member's outcome."""
     advice = engine.advise(partial_profile(), DAY)
-    # the household's and applicant's outcomes: other members' questions are not asked yet
     missing = {f for s in advice.household_schemes for f in s.missing_facts}
     assert advice.questions, "a partial profile leaves questions"
-    assert {q.fact for q in advice.questions} == missing
+    assert {q.fact for q in advice.questions if q.member is None} == missing
+    about_housemate = [q for q in advice.questions if q.member is not None]
+    assert about_housemate and all(q.member == "h" for q in about_housemate)
     for question in advice.questions:
         for scheme_id in question.schemes:
-            assert question.fact in advice.scheme(scheme_id).missing_facts
+            scheme = advice.scheme(scheme_id, question.member)
+            assert question.fact in scheme.missing_facts
+    assert all(q.text.startswith("Vraag aan uw medebewoner: ") for q in about_housemate)
 
 
 def test_questions_are_ranked_by_the_outcomes_they_can_settle() -> None:

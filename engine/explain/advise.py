@@ -49,6 +49,7 @@ from engine.model.advice import (
     SchemeAdvice,
     Value,
 )
+from engine.model.profile import Role
 from engine.run.evaluate import DEFAULT, Trace
 from engine.values import Unknown, to_cents
 
@@ -65,8 +66,16 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
         municipality=policy.spec.name if policy else trace.municipality,
         schemes=schemes,
         agenda=_agenda(schemes, trace.peildatum),
-        # the other members' missing facts are in their own terms: not yet asked
-        questions=rank_questions(plan, household, lang),
+        questions=rank_questions(
+            plan,
+            _asks(trace, schemes),
+            lang,
+            {
+                s.member: ASK_MEMBER[lang].format(who=s.member_label)
+                for s in schemes
+                if s.member_label
+            },
+        ),
         abbreviations=_abbreviations(trace, schemes, lang),
         household=Household(
             adults=trace.roles.get("applicant", 0) + trace.roles.get("partner", 0),
@@ -76,6 +85,7 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     )
 
 
+ASK_MEMBER = {"nl": "Vraag aan uw {who}: ", "en": "Ask your {who}: "}
 ROLE_WORDS = {
     "nl": {"partner": "partner", "child": "kind", "other_resident": "medebewoner"},
     "en": {"partner": "partner", "child": "child", "other_resident": "housemate"},
@@ -101,10 +111,61 @@ def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> lis
             if roles.count(role) > 1:
                 word += f" {[r for r in runs if r.member_role == role].index(run) + 1}"
             own = _scheme_advice(view)
+            ask = ASK_MEMBER[lang].format(who=word)
             schemes.append(
-                replace(own, member=run.member_id, member_label=word, name=f"{own.name} - {word}")
+                replace(
+                    own,
+                    member=run.member_id,
+                    member_label=word,
+                    name=f"{own.name} - {word}",
+                    missing_questions=[ask + q for q in own.missing_questions],
+                )
             )
     return schemes
+
+
+def _asks(trace: Trace, schemes: list[SchemeAdvice]) -> dict[tuple[str, str | None], list[str]]:
+    """What each open outcome waits on, as (fact, member) -> the schemes it can settle. One
+    profile field is one question: a member's fact that the household's run also reads (the
+    partner's birth date) is the household's question; what only a member's view holds (a
+    housemate's own money) cannot be written into this profile, and is not asked."""
+    plan = trace.plan
+    roles = {run.member_id: run.member_role for run in trace.members.values()}
+    asks: dict[tuple[str, str | None], list[str]] = {}
+    for scheme in schemes:
+        own = scheme.member if scheme.member_label else None
+        for fact in scheme.missing_facts:
+            key = (fact, None) if own is None else _in_household(plan, fact, own, roles[own])
+            if key is not None and scheme.scheme not in asks.setdefault(key, []):
+                asks[key].append(scheme.scheme)
+    return asks
+
+
+def _in_household(
+    plan: Plan, fact: str, member: str, role: str | None
+) -> tuple[str, str | None] | None:
+    """A fact missing in a member's view, as the household's question or the member's own."""
+    path = _path_of(plan, fact)
+    root, _, rest = path.partition(".")
+    partner = role == Role.partner.value
+    if root == "applicant":
+        twin = fact.removesuffix("_aanvrager") + "_partner"
+        if partner and fact.endswith("_aanvrager") and _path_of(plan, twin) == f"partner.{rest}":
+            return twin, None
+        return fact, member
+    if root == "partner":  # in the partner's view: the applicant
+        twin = fact.removesuffix("_partner") + "_aanvrager"
+        return (twin, None) if _path_of(plan, twin) == f"applicant.{rest}" else None
+    return (fact, None) if partner else None  # the household's own, shared only with a partner
+
+
+def _path_of(plan: Plan, fact: str) -> str:
+    if "[" in fact:
+        return "(item)"
+    if fact in plan.collections:
+        return plan.collections[fact].from_ or ""
+    spec = plan.inputs.get(fact)
+    return (spec.spec.from_ or "") if spec else ""
 
 
 _WORDS = re.compile(r"\w+")
@@ -345,6 +406,9 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         if f in view.trace.conflicts
     ]
     span = main_span(trace, scheme_id, status)
+    missing = sorted(
+        m for m in unknown if not m.startswith(POLICY_PREFIX) and m not in plan.assessed_by
+    )
     return SchemeAdvice(
         scheme=view.scheme_id,
         member=None,
@@ -376,9 +440,8 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         discretion_points=_discretion(view),
         explanation=_explanation(view),
         decisive_conditions=_decisive(view) if status == "not_eligible" else [],
-        missing_facts=sorted(
-            m for m in unknown if not m.startswith(POLICY_PREFIX) and m not in plan.assessed_by
-        ),
+        missing_facts=missing,
+        missing_questions=[question_text(plan, m, view.lang) for m in missing],
         assessed_facts=sorted(m for m in unknown if m in plan.assessed_by),
         settled_over=[
             question_text(plan, m, view.lang)

@@ -42,5 +42,4 @@ def advice_html(advice: Advice) -> str:
         day=lambda d: day(d, lang),
         money=lambda a: money(a, lang),
         amount_words=lambda scheme: amount_words(scheme, lang),
-        asked={q.fact: q.text for q in advice.questions},
     )

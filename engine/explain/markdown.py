@@ -51,7 +51,7 @@ def advice_markdown(advice: Advice) -> str:
         lines += ["", f"## {head['ask']}", ""]
         lines += [f"- {q.text}" for q in advice.questions]
     for scheme in advice.schemes:
-        lines += ["", *_scheme(scheme, lang, {q.fact: q.text for q in advice.questions})]
+        lines += ["", *_scheme(scheme, lang)]
     if advice.abbreviations:
         lines += ["", f"## {words['glossary']}", ""]
         lines += [f"- **{a.term}**: {a.meaning}" for a in advice.abbreviations]
@@ -66,7 +66,7 @@ def advice_markdown(advice: Advice) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _scheme(scheme: SchemeAdvice, lang: str, asked: dict[str, str]) -> list[str]:
+def _scheme(scheme: SchemeAdvice, lang: str) -> list[str]:
     head = HEAD[lang]
     status = scheme.status_text + (f" {scheme.refer_to}" if scheme.refer_to else "")
     title = f"## {scheme.name}: {status}"
@@ -97,7 +97,7 @@ def _scheme(scheme: SchemeAdvice, lang: str, asked: dict[str, str]) -> list[str]
     section(head["bring"].format(body=scheme.refer_to), scheme.bring)
     section(head["dates"], [f"{day(d.date, lang)}: {d.text}" for d in scheme.deadlines])
     section(head["judge"], [f"{d.label}: {d.weigh}" for d in scheme.discretion_points])
-    section(head["missing"], [asked.get(m, m) for m in scheme.missing_facts])
+    section(head["missing"], scheme.missing_questions)
     section(head["policy"], scheme.policy_gap_labels)
     section(head["why"], [f"{r.text} ({r.citation.label})" for r in scheme.explanation])
     return lines

@@ -6,21 +6,30 @@ fact that cannot change anything; gaps in local policy are never put to the citi
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from engine.compile.plan import Plan
-from engine.model.advice import Question, SchemeAdvice
+from engine.model.advice import Question
 
 _ITEM = re.compile(r"^(?P<collection>\w+)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
 ITEM_PREFIX = {"nl": "Over {label} nummer {number}: ", "en": "About {label} number {number}: "}
 
 
-def rank_questions(plan: Plan, schemes: list[SchemeAdvice], lang: str) -> list[Question]:
-    asked_by: dict[str, list[str]] = {}
-    for scheme in schemes:
-        for fact in scheme.missing_facts:
-            asked_by.setdefault(fact, []).append(scheme.scheme)
-    questions = [_question(plan, fact, sorted(ids), lang) for fact, ids in asked_by.items()]
-    return sorted(questions, key=lambda q: (-len(q.schemes), q.fact))
+def rank_questions(
+    plan: Plan,
+    asks: dict[tuple[str, str | None], list[str]],
+    lang: str,
+    prefixes: dict[str | None, str],
+) -> list[Question]:
+    """`asks`: per (fact, member) the schemes whose open outcome waits on it (member None: the
+    household's and applicant's); `prefixes`: per member, how a question to them begins."""
+    questions = []
+    for (fact, member), ids in asks.items():
+        question = _question(plan, fact, sorted(ids), lang)
+        if member is not None:
+            question = replace(question, member=member, text=prefixes[member] + question.text)
+        questions.append(question)
+    return sorted(questions, key=lambda q: (-len(q.schemes), q.fact, q.member or ""))
 
 
 def question_text(plan: Plan, fact: str, lang: str) -> str:

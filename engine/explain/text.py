@@ -143,7 +143,7 @@ def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
     section(head["bring"].format(body=scheme.refer_to), scheme.bring)
     section(head["dates"], [f"{day(d.date, lang)}: {d.text}" for d in scheme.deadlines])
     section(head["judge"], [f"{d.label}: {d.weigh}" for d in scheme.discretion_points])
-    section(head["missing"], scheme.missing_facts)
+    section(head["missing"], scheme.missing_questions)
     section(head["policy"], scheme.policy_gap_labels)
     if scheme.local_policy:
         lines.append(f"{head['local']} {scheme.local_policy}.")

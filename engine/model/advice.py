@@ -141,6 +141,9 @@ class Question:
     answer_type: str  # bool, date, money, number, text, or list (a collection)
     values: list[str]  # the allowed answers of a text fact; empty otherwise
     schemes: list[str]  # the schemes whose open outcome lists this fact
+    # A question about another member (for a person scheme's outcome): that member's id; the
+    # answer goes to that member, where the fact's `from:` path says after `applicant.`.
+    member: str | None = None
 
 
 @record
@@ -171,6 +174,7 @@ class SchemeAdvice:
     explanation: list[AppliedRule]
     decisive_conditions: list[Condition]
     missing_facts: list[str]  # what the intake can still ask; never another body's assessment
+    missing_questions: list[str]  # the same, as the questions that ask them
     assessed_facts: list[str]  # what waits on another body's assessment (assessed_by)
     # The status holds whatever the answer to these questions (settled by case analysis).
     settled_over: list[str]
