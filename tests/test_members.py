@@ -160,7 +160,7 @@ def test_every_answer_gives_what_a_members_run_settled() -> None:
 
 
 def test_an_intake_answer_about_the_partner_is_written_to_the_partner() -> None:
-    """ "Vraag aan uw partner: ..." once, and the answer lands on the partner, not the applicant;
+    """ "Over uw partner: ..." once, and the answer lands on the partner, not the applicant;
     a question both runs read (the partner's birth date) is one household question."""
     data = couple()
     del data["members"][1]["integration"]["duty_started_on"]
@@ -171,7 +171,7 @@ def test_an_intake_answer_about_the_partner_is_written_to_the_partner() -> None:
     assert ("geboortedatum_partner", None) in asked  # one field, one question
     assert ("geboortedatum_aanvrager", "echtgenote") not in asked
     question = next(q for q in session.advice.questions if q.member == "echtgenote")
-    assert question.text.startswith("Vraag aan uw partner: ")
+    assert question.text.startswith("Over uw partner: ")
     session.answer("wi_plicht_sinds_aanvrager", "2025-10-01", member="echtgenote")
     partner = next(m for m in session.profile["members"] if m["id"] == "echtgenote")
     applicant = next(m for m in session.profile["members"] if m["id"] == "aanvrager")

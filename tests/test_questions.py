@@ -35,13 +35,18 @@ def test_every_question_is_a_missing_fact_of_an_open_outcome() -> None:
         for scheme_id in question.schemes:
             scheme = advice.scheme(scheme_id, question.member)
             assert question.fact in scheme.missing_facts
-    assert all(q.text.startswith("Vraag aan uw medebewoner: ") for q in about_housemate)
+    assert all(q.text.startswith("Over uw medebewoner: ") for q in about_housemate)
 
 
 def test_questions_are_ranked_by_the_outcomes_they_can_settle() -> None:
-    counts = [len(q.schemes) for q in engine.advise(partial_profile(), DAY).questions]
-    assert counts == sorted(counts, reverse=True)
-    assert counts[0] > counts[-1]
+    """The household's own questions first, then each other member's; within each, by how
+    many outcomes the answer can settle."""
+    questions = engine.advise(partial_profile(), DAY).questions
+    own = [len(q.schemes) for q in questions if q.member is None]
+    others = [len(q.schemes) for q in questions if q.member is not None]
+    assert [q.member is not None for q in questions] == [False] * len(own) + [True] * len(others)
+    assert own == sorted(own, reverse=True) and others == sorted(others, reverse=True)
+    assert own[0] > own[-1]
 
 
 def test_a_complete_profile_leaves_no_bijstand_question() -> None:

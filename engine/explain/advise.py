@@ -85,7 +85,7 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     )
 
 
-ASK_MEMBER = {"nl": "Vraag aan uw {who}: ", "en": "Ask your {who}: "}
+ASK_MEMBER = {"nl": "Over uw {who}: ", "en": "About your {who}: "}
 ROLE_WORDS = {
     "nl": {"partner": "partner", "child": "kind", "other_resident": "medebewoner"},
     "en": {"partner": "partner", "child": "child", "other_resident": "housemate"},

@@ -29,7 +29,10 @@ def rank_questions(
         if member is not None:
             question = replace(question, member=member, text=prefixes[member] + question.text)
         questions.append(question)
-    return sorted(questions, key=lambda q: (-len(q.schemes), q.fact, q.member or ""))
+    # the household's and applicant's own questions first, then each other member's
+    return sorted(
+        questions, key=lambda q: (q.member is not None, -len(q.schemes), q.fact, q.member or "")
+    )
 
 
 def question_text(plan: Plan, fact: str, lang: str) -> str:
