@@ -401,6 +401,7 @@ def _start_of_intake() -> dict[str, Any]:
         del member["lives_in_netherlands"]
     del data["members"][1]["incomes"]  # a list question
     del data["members"][0]["nationality"]  # a text question
+    data["members"][0]["exclusions"].pop("consecutive_weeks_abroad", None)  # a number question
     return data
 
 

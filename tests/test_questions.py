@@ -93,3 +93,17 @@ def test_questions_follow_the_language_of_the_advice() -> None:
     en = engine.advise(partial_profile(), DAY, lang="en").questions
     assert [q.fact for q in nl] == [q.fact for q in en]
     assert nl[0].text != en[0].text
+
+
+def test_an_open_status_asks_only_what_it_waits_on() -> None:
+    """Issue 24: while a status is open, its scheme lists and asks what the status waits on;
+    what only an amount, duty or date reads follows once the status is settled."""
+    plan = default_plan()
+    advice = engine.advise(partial_profile(), DAY)
+    trace = engine.evaluate(partial_profile(), DAY)
+    open_ = [s for s in advice.household_schemes if s.status == "undetermined"]
+    assert open_
+    for scheme in open_:
+        status = trace.facts[plan.schemes[scheme.scheme].spec.outputs.status]
+        waits_on = {m for m in status.missing if not m.startswith("beleid:")}
+        assert set(scheme.missing_facts) == waits_on - set(plan.assessed_by), scheme.scheme

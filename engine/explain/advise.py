@@ -399,7 +399,11 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
     trace, scheme_id, plan = view.trace, view.scheme_id, view.plan
     status = scheme_status(trace, scheme_id)
     unknown = missing_inputs(trace, scheme_id, status)
-    gaps = sorted(m.removeprefix(POLICY_PREFIX) for m in unknown if m.startswith(POLICY_PREFIX))
+    gaps = sorted(
+        m.removeprefix(POLICY_PREFIX)
+        for m in missing_inputs(trace, scheme_id, status, to_ask=False)
+        if m.startswith(POLICY_PREFIX)
+    )
     conflicts = [
         Conflict(fact=f, rules=list(view.trace.conflicts[f]))
         for f in view.facts

@@ -56,22 +56,25 @@ def status_referral(trace: Trace, scheme_id: str) -> str | None:
     return referred_to(trace.plan, value) if type(value) is Unknown else None
 
 
-def asked_for(trace: Trace, scheme_id: str, status: str) -> list[str]:
+def asked_for(trace: Trace, scheme_id: str, status: str, to_ask: bool = True) -> list[str]:
     """The output facts whose missing inputs matter.
 
     Once a scheme is decided against or referred elsewhere, nothing else in it can change that,
-    so only the status counts; otherwise every output does.
+    so only the status counts. While the status is open, only what it waits on is asked
+    (`to_ask`: the amount's facts follow once it is settled), though the local figures every
+    output waits on are still named; once eligible, every output counts.
     """
-    if status in ("not_eligible", "refer"):
-        return [trace.plan.schemes[scheme_id].spec.outputs.status]
+    status_fact = trace.plan.schemes[scheme_id].spec.outputs.status
+    if status in ("not_eligible", "refer") or (to_ask and status == "undetermined"):
+        return [status_fact]
     return [f for facts in trace.plan.scheme_outputs[scheme_id].values() for f in facts]
 
 
-def missing_inputs(trace: Trace, scheme_id: str, status: str) -> set[str]:
+def missing_inputs(trace: Trace, scheme_id: str, status: str, to_ask: bool = True) -> set[str]:
     """What the open outputs wait for: profile paths, and `beleid:` names for local figures."""
     return {
         m
-        for f in asked_for(trace, scheme_id, status)
+        for f in asked_for(trace, scheme_id, status, to_ask)
         if type(v := fact_value(trace, f)) is Unknown
         for m in v.missing
     }
@@ -110,7 +113,7 @@ def known_amounts(trace: Trace, scheme_id: str) -> tuple[tuple[str, Decimal, str
 
 def scheme_outcome(trace: Trace, scheme_id: str) -> Outcome:
     status = scheme_status(trace, scheme_id)
-    missing = missing_inputs(trace, scheme_id, status)
+    missing = missing_inputs(trace, scheme_id, status, to_ask=False)
     return Outcome(
         scheme=scheme_id,
         status=status,
