@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from support import load_example
 
 import engine
 from engine.api import default_plan
+from engine.explain.questions import _rank
 
 DAY = dt.date(2026, 3, 1)
 
@@ -39,14 +41,17 @@ def test_every_question_is_a_missing_fact_of_an_open_outcome() -> None:
 
 
 def test_questions_are_ranked_by_the_outcomes_they_can_settle() -> None:
-    """The household's own questions first, then each other member's; within each, by how
-    many outcomes the answer can settle."""
+    """The household's own questions first, then each other member's; among questions alike
+    in urgency and in the opening, by how many outcomes the answer can settle."""
+    plan = default_plan()
     questions = engine.advise(partial_profile(), DAY).questions
-    own = [len(q.schemes) for q in questions if q.member is None]
-    others = [len(q.schemes) for q in questions if q.member is not None]
-    assert [q.member is not None for q in questions] == [False] * len(own) + [True] * len(others)
-    assert own == sorted(own, reverse=True) and others == sorted(others, reverse=True)
-    assert own[0] > own[-1]
+    members = [q.member is not None for q in questions]
+    assert members == sorted(members)
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for question in questions:
+        groups.setdefault(_rank(plan, question, frozenset())[:5], []).append(len(question.schemes))
+    assert all(counts == sorted(counts, reverse=True) for counts in groups.values())
+    assert any(len(counts) > 1 and counts[0] > counts[-1] for counts in groups.values())
 
 
 def test_a_complete_profile_leaves_no_bijstand_question() -> None:
@@ -107,3 +112,38 @@ def test_an_open_status_asks_only_what_it_waits_on() -> None:
         status = trace.facts[plan.schemes[scheme.scheme].spec.outputs.status]
         waits_on = {m for m in status.missing if not m.startswith("beleid:")}
         assert set(scheme.missing_facts) == waits_on - set(plan.assessed_by), scheme.scheme
+
+
+def test_the_first_question_for_a_household_threatened_with_eviction_is_about_that_debt() -> None:
+    """An eviction threat makes schuldhulpverlening urgent (Wgs art. 4 lid 2: a first
+    conversation within 3 working days): what it waits on is asked before anything else."""
+    data = copy.deepcopy(load_example())
+    data["debts"] = {"eviction_threat": True}
+    first = engine.advise(data, DAY).questions[0]
+    assert (first.fact, first.member) == ("problematische_schulden", None)
+    assert "schuldhulpverlening" in first.schemes
+    data["debts"] = {"eviction_threat": False}
+    assert engine.advise(data, DAY).questions[0].fact != "problematische_schulden"
+
+
+def test_a_first_conversation_opens_with_what_comes_in_and_never_orders_by_id() -> None:
+    """Who lives here is known; the klantmanager asks what comes in next. Questions that rank
+    alike follow the facts files' order (a form's), not the alphabet."""
+    plan = default_plan()
+    data = {
+        "municipality": "Utrecht",
+        "members": [
+            {"id": "a", "role": "applicant", "birth_date": "1988-04-02"},
+            {"id": "p", "role": "partner", "birth_date": "1990-09-14"},
+        ],
+    }
+    questions = engine.advise(data, DAY).questions
+    assert [q.fact for q in questions[:2]] == ["inkomsten_aanvrager", "inkomsten_partner"]
+    own = [q for q in questions if q.member is None]
+    ranks = [_rank(plan, q, frozenset())[:-1] for q in own]
+    assert ranks == sorted(ranks)
+    alike = [q.fact for q in own if len(q.schemes) == len(own[-1].schemes)]
+    assert len(alike) > 2
+    assert [plan.declared[f] for f in alike if f in plan.declared] == sorted(
+        plan.declared[f] for f in alike if f in plan.declared
+    )

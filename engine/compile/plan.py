@@ -136,6 +136,8 @@ class Plan:
             for scheme_id in self.schemes
         }
         self.cases = CaseSpace(self)  # what case analysis may split on (engine/run/settle.py)
+        # The order the facts files declare inputs and lists in: how questions break ties.
+        self.declared = {name: i for i, name in enumerate([*self.inputs, *self.collections])}
         self._steps_for: dict[frozenset[str], frozenset[int]] = {}
         self._dated: dict[dt.date, DatedPlan] = {}
         self._lock = threading.Lock()

@@ -75,6 +75,7 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
                 for s in schemes
                 if s.member_label
             },
+            _urgent_schemes(trace),
         ),
         abbreviations=_abbreviations(trace, schemes, lang),
         household=Household(
@@ -122,6 +123,15 @@ def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> lis
                 )
             )
     return schemes
+
+
+def _urgent_schemes(trace: Trace) -> frozenset[str]:
+    """The schemes an urgent fact of which holds in this run (a bedreigende situatie)."""
+    return frozenset(
+        fact.scheme
+        for name, fact in trace.plan.derived.items()
+        if fact.spec.urgent and trace.facts.get(name) is True
+    )
 
 
 def _asks(trace: Trace, schemes: list[SchemeAdvice]) -> dict[tuple[str, str | None], list[str]]:

@@ -1,6 +1,17 @@
-"""What to ask next: every missing fact as a question, ranked by how many open outcomes it
-can settle. Only facts that an open outcome lists are asked, so no question is wasted on a
-fact that cannot change anything; gaps in local policy are never put to the citizen.
+"""What to ask next: every missing fact as a question, in the order a klantmanager asks.
+
+Only facts that an open outcome lists are asked, so no question is wasted on a fact that
+cannot change anything; gaps in local policy are never put to the citizen. The order:
+
+1. the household's own questions before those about another member (grouped per member);
+2. what is urgent, which is data in the rules: an input marked `urgent` (a threat of eviction
+   or cut-off), then what a scheme made urgent waits on (a derived fact of it marked `urgent`
+   holds: a bedreigende situatie);
+3. the opening of a conversation: the municipality, who lives here, what comes in;
+4. the most urgent scheme whose open outcome the answer can settle (`urgency` in the scheme
+   file: 1 urgent, 2 money to live on, 3 the rest);
+5. how many open outcomes the answer can settle;
+6. the order in which the facts files declare the facts (a form's order), never the id.
 """
 
 from __future__ import annotations
@@ -20,19 +31,53 @@ def rank_questions(
     asks: dict[tuple[str, str | None], list[str]],
     lang: str,
     prefixes: dict[str | None, str],
+    urgent: frozenset[str] = frozenset(),
 ) -> list[Question]:
     """`asks`: per (fact, member) the schemes whose open outcome waits on it (member None: the
-    household's and applicant's); `prefixes`: per member, how a question to them begins."""
+    household's and applicant's); `prefixes`: per member, how a question to them begins;
+    `urgent`: the schemes made urgent in this advice (an urgent fact of theirs holds)."""
     questions = []
     for (fact, member), ids in asks.items():
         question = _question(plan, fact, sorted(ids), lang)
         if member is not None:
             question = replace(question, member=member, text=prefixes[member] + question.text)
         questions.append(question)
-    # the household's and applicant's own questions first, then each other member's
-    return sorted(
-        questions, key=lambda q: (q.member is not None, -len(q.schemes), q.fact, q.member or "")
+    return sorted(questions, key=lambda q: _rank(plan, q, urgent))
+
+
+# The opening of an intake, by where a fact is read in the profile.
+OPENING = ("municipality", "members", "incomes")
+
+
+def _rank(plan: Plan, question: Question, urgent: frozenset[str]) -> tuple[object, ...]:
+    fact = _ITEM.sub(r"\g<collection>", question.fact)
+    spec = plan.inputs[fact].spec if fact in plan.inputs else None
+    path = (plan.collections[fact].from_ if fact in plan.collections else spec and spec.from_) or ""
+    opening = next((i for i, part in enumerate(OPENING) if _opens(path, part)), len(OPENING))
+    urgency = min(
+        (1 if s in urgent else plan.schemes[s].spec.urgency for s in question.schemes), default=3
     )
+    if spec is not None and spec.urgent:
+        urgency = 0
+    return (
+        question.member is not None,
+        question.member or "",
+        urgency > 1,  # what is urgent comes before even the opening
+        opening,
+        urgency,
+        -len(question.schemes),
+        plan.declared.get(fact, len(plan.declared)),
+        question.fact,
+    )
+
+
+def _opens(path: str, part: str) -> bool:
+    """Whether a profile path belongs to one part of the opening."""
+    if part == "municipality":
+        return path.startswith("municipality")
+    if part == "members":
+        return path in ("children", "other_residents") or path.endswith((".birth_date", ".role"))
+    return path.endswith(".incomes")
 
 
 def question_text(plan: Plan, fact: str, lang: str) -> str:

@@ -133,6 +133,9 @@ class SchemeSpec(Spec):
     # A scheme that concerns one person (its rules speak of the applicant): judged for each
     # member the law asks it for (engine/run/members.py), not once for the household.
     per_person: bool = False
+    # How urgent an open outcome of this scheme is, for the order of the questions: 1 urgent,
+    # 2 money to live on, 3 the rest. A fact marked `urgent` ranks with 1.
+    urgency: Literal[1, 2, 3] = 3
 
 
 class SchemeFile(Spec):
@@ -179,6 +182,10 @@ class FactSpec(Spec):
     assessed_by: str | None = None
     bring: Texts | None = None
     period: Literal["month", "year", "once"] = "month"  # for amounts: per month, per year, one-off
+    # Urgent (engine/explain/questions.py): an input asked before the rest whatever it settles
+    # (a threat of eviction or cut-off); a yes/no derived fact that, when it holds, makes its
+    # scheme's questions urgent (a bedreigende situatie).
+    urgent: bool = False
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
