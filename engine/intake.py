@@ -198,8 +198,11 @@ def _member(profile: dict[str, Any], role: str, fact: str) -> dict[str, Any]:
 
 def _item_of(profile: dict[str, Any], path: str, index: int, fact: str) -> dict[str, Any]:
     role = COLLECTION_ROLES.get(path)
-    if role is not None:
-        items = [m for m in profile.get("members", []) if m.get("role") == role]
+    if role is not None:  # numbered as the rules number them: by member id
+        items = sorted(
+            (m for m in profile.get("members", []) if m.get("role") == role),
+            key=lambda m: str(m.get("id", "")),
+        )
     else:  # a list inside the profile, such as minima.special_costs or applicant.incomes
         root, *rest = path.split(".")
         node: Any = _member(profile, ROLE_OF_ROOT[root], fact) if root in ROLE_OF_ROOT else profile

@@ -147,3 +147,21 @@ def test_the_intake_command_reads_answers_from_stdin(tmp_path: Path) -> None:
         done["members"][0]["exclusions"]["detained"]
         is expected["members"][0]["exclusions"]["detained"]
     )
+
+
+def test_an_answer_about_a_numbered_housemate_lands_on_that_housemate() -> None:
+    """The rules number housemates by member id (so that member order changes nothing); the
+    intake writes "medebewoner 1" to the same member, not to the first in the file."""
+    profile = {
+        "municipality": "Utrecht",
+        "members": [
+            {"id": "aanvrager", "role": "applicant", "birth_date": "2003-07-04"},
+            {"id": "vader", "role": "other_resident"},
+            {"id": "moeder", "role": "other_resident"},
+        ],
+    }
+    session = IntakeSession(profile, dt.date(2026, 3, 1))
+    question = next(q for q in session.advice.questions if q.fact.startswith("medebewoners[0]."))
+    session.answer(question.fact, "ja" if question.answer_type == "bool" else "parent")
+    written = {m["id"]: m for m in session.profile["members"]}
+    assert len(written["moeder"]) > 2 and len(written["vader"]) == 2  # moeder sorts first

@@ -1,0 +1,180 @@
+"""How long an intake is: simulated on the bundled example and every scenario household.
+
+    python benchmarks/intake_length.py [--on 2026-03-01]
+
+For each household: start from its members (id and role) and municipality, take the first open
+question the complete profile can answer, answer it from that profile, and count, until no open
+question is one the profile answers. Prints, per household and in total, the answers given, the
+schemes still undetermined after 15 answers and at the end. It asserts nothing; the guard is
+tests/test_intake_length.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import engine  # noqa: E402
+from engine.compile.plan import Plan  # noqa: E402
+from engine.errors import EngineError  # noqa: E402
+from engine.intake import IntakeSession  # noqa: E402
+from engine.load.yaml_source import read_yaml_file  # noqa: E402
+
+DAY = dt.date(2026, 3, 1)
+SHORT = 15  # the aim: a typical first intake settled or referred within 15 answers
+LIMIT = 200
+ROLE_ROOTS = {"applicant": "applicant", "partner": "partner"}
+LIST_ROLES = {"children": "child", "other_residents": "other_resident"}
+
+
+@dataclass
+class Length:
+    household: str
+    answers: int
+    open_after_short: int  # schemes undetermined after SHORT answers
+    open_at_end: int
+
+
+def households() -> dict[str, dict[str, Any]]:
+    """The bundled example and every base profile of the scenario suites, by name."""
+    found = {
+        "example": _plain(read_yaml_file(ROOT / "examples" / "alleenstaande-met-huisgenoot.yaml"))
+    }
+    for path in sorted((ROOT / "scenarios").rglob("*.yaml")):
+        suite = read_yaml_file(path)
+        for name, profile in sorted((suite.get("profiles") or {}).items()):
+            found[f"{path.parent.name}/{path.stem}/{name}"] = _plain(profile)
+    return found
+
+
+def simulate(plan: Plan, complete: dict[str, Any], day: dt.date = DAY) -> Length | None:
+    """The answers an intake takes for one household (None if the profile does not validate)."""
+    start = {
+        "members": [{"id": m["id"], "role": m["role"]} for m in complete["members"]],
+        **({"municipality": complete["municipality"]} if "municipality" in complete else {}),
+    }
+    try:
+        session = IntakeSession(start, day, plan)
+    except EngineError:
+        return None
+    answers, open_after_short = 0, None
+    while answers < LIMIT:
+        if answers == SHORT:
+            open_after_short = _open(session)
+        step = next(
+            (
+                (q, value)
+                for q in session.advice.questions
+                if (value := answer_from(plan, complete, q.fact, getattr(q, "member", None)))
+                is not MISSING
+            ),
+            None,
+        )
+        if step is None:
+            break
+        question, value = step
+        member = getattr(question, "member", None)
+        try:
+            if member is None:
+                session.answer(question.fact, value)
+            else:
+                session.answer(question.fact, value, member)
+        except EngineError:
+            break  # an answer the session refuses: the simulation cannot go on
+        answers += 1
+    end = _open(session)
+    return Length("", answers, end if open_after_short is None else open_after_short, end)
+
+
+def _open(session: IntakeSession) -> int:
+    schemes = getattr(session.advice, "household_schemes", session.advice.schemes)  # older engines
+    return sum(1 for s in schemes if s.status == "undetermined")
+
+
+MISSING = object()
+
+
+def answer_from(plan: Plan, complete: dict[str, Any], fact: str, member: str | None) -> Any:
+    """What the complete profile says for a question, read where the intake would write it."""
+    if "[" in fact:
+        collection_name, _, rest = fact.partition("[")
+        index_text, _, field_name = rest.partition("].")
+        collection = plan.collections[collection_name]
+        path = plan.records[collection.record][field_name].spec.from_ or ""
+        role = LIST_ROLES.get(collection.from_ or "")
+        if role is None:
+            return MISSING
+        items = sorted((m for m in complete["members"] if m["role"] == role), key=lambda m: m["id"])
+        if int(index_text) >= len(items):
+            return MISSING
+        return _get(items[int(index_text)], path.split("."))
+    spec_from = (
+        plan.collections[fact].from_ if fact in plan.collections else plan.inputs[fact].spec.from_
+    ) or ""
+    root, *rest = spec_from.split(".")
+    if member is not None:
+        node = next((m for m in complete["members"] if m["id"] == member), None)
+        return MISSING if node is None or root != "applicant" else _get(node, rest)
+    if root in ROLE_ROOTS:
+        node = next((m for m in complete["members"] if m["role"] == ROLE_ROOTS[root]), None)
+        return MISSING if node is None else _get(node, rest)
+    if root == "municipality_key":
+        return complete.get("municipality", MISSING)
+    return _get(complete, [root, *rest])
+
+
+def _get(node: Any, path: list[str]) -> Any:
+    for key in path:
+        if not isinstance(node, dict) or key not in node or node[key] is None:
+            return MISSING
+        node = node[key]
+    return node
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(value) for value in node]
+    return node
+
+
+def measure(plan: Plan, day: dt.date = DAY) -> list[Length]:
+    lengths = []
+    for name, profile in households().items():
+        length = simulate(plan, profile, day)
+        if length is not None:
+            length.household = name
+            lengths.append(length)
+    return lengths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--on", type=dt.date.fromisoformat, default=DAY)
+    args = parser.parse_args()
+    lengths = measure(engine.load_plan(), args.on)
+    for length in lengths:
+        print(
+            f"{length.household:<60} {length.answers:>4} answers, "
+            f"{length.open_after_short:>2} open after {SHORT}, {length.open_at_end:>2} at the end"
+        )
+    answers = [length.answers for length in lengths]
+    within = sum(1 for length in lengths if length.answers <= SHORT)
+    print(
+        f"{len(lengths)} households: median {statistics.median(answers)} answers, "
+        f"at most {max(answers)}; {within} done within {SHORT}; "
+        f"median {statistics.median(x.open_after_short for x in lengths)} schemes open after {SHORT}"
+    )
+
+
+if __name__ == "__main__":
+    main()

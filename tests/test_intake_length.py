@@ -1,0 +1,27 @@
+"""How long an intake is (issue 24): simulated on the bundled example and every scenario
+household (benchmarks/intake_length.py). The figures reached are a ceiling: a change that makes
+the typical intake longer fails here. docs/design.md ("Questions") has the figures."""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+import engine
+from benchmarks.intake_length import SHORT, measure
+
+pytestmark = pytest.mark.slow  # about 80 intakes of 20-70 answers, each answer a new advice
+
+MEDIAN_ANSWERS = 31  # reached 2026-12-06 (32.5 before; issue 24 started at 41 by its own count)
+MOST_ANSWERS = 76
+
+
+def test_the_typical_intake_does_not_get_longer() -> None:
+    lengths = measure(engine.load_plan())
+    assert len(lengths) >= 79
+    answers = [length.answers for length in lengths]
+    assert statistics.median(answers) <= MEDIAN_ANSWERS
+    assert max(answers) <= MOST_ANSWERS
+    assert all(length.open_at_end <= length.open_after_short for length in lengths)
+    assert sum(1 for length in lengths if length.answers <= SHORT) >= 3
