@@ -29,7 +29,7 @@ KEY_FACTS = pytest.mark.parametrize(
                 "Eerst te doen",
                 "Afkortingen en begrippen",
                 "Peildatum: 15 januari 2026",
-                "1 volwassenen, 0 kinderen, 1 andere bewoners",
+                "1 volwassene, 0 kinderen, 1 andere bewoner",
                 "Uitvoeringsinstituut Werknemersverzekeringen",
             ],
         ),

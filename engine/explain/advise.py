@@ -361,6 +361,8 @@ class _SchemeView:
         self._formatted = shared.formatted
 
     def value(self, name: str) -> Any:
+        if name == "peildatum":  # the builtin: always known
+            return self.trace.peildatum
         return fact_value(self.trace, name)
 
     def json_value(self, name: str) -> Value:
@@ -382,7 +384,11 @@ class _SchemeView:
 
     def label(self, name: str) -> str:
         spec = self.plan.fact_spec(name)
-        return getattr(spec.label, self.lang) if spec else name
+        if spec is None and name in self.plan.parameters:
+            spec = self.plan.parameters[name].spec
+        if spec is None:
+            return PEILDATUM_WORD[self.lang] if name == "peildatum" else name
+        return getattr(spec.label, self.lang)
 
     def rule_of(self, fact: str) -> Rule | None:
         decided = self.trace.decided_by.get(fact)
@@ -682,6 +688,7 @@ def _would_change(view: _SchemeView, node: Any, holds: bool) -> str | None:
     )
 
 
+PEILDATUM_WORD = {"nl": "peildatum", "en": "reference date"}
 FAILED = {
     "nl": "Niet voldaan aan {article}: {values}.",
     "en": "Not met, {article}: {values}.",

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from engine.explain.format import day
 from engine.explain.text import HEAD, amount_words
-from engine.model.advice import Advice, SchemeAdvice
+from engine.model.advice import Advice, Household, SchemeAdvice
 
 TITLE = {"nl": "Advies", "en": "Advice"}
 WORDS = {
     "nl": {
         "household": "Huishouden",
         "adults": "volwassenen",
+        "adult": "volwassene",
         "children": "kinderen",
+        "child": "kind",
         "others": "andere bewoners",
+        "other": "andere bewoner",
         "who": "wie",
         "glossary": "Afkortingen en begrippen",
         "receipt": "Verantwoording",
@@ -20,13 +23,32 @@ WORDS = {
     "en": {
         "household": "Household",
         "adults": "adults",
+        "adult": "adult",
         "children": "children",
+        "child": "child",
         "others": "other residents",
+        "other": "other resident",
         "who": "who",
         "glossary": "Abbreviations and terms",
         "receipt": "Receipt",
     },
 }
+
+
+def household_words(household: Household, lang: str) -> str:
+    """ "1 volwassene, 2 kinderen, 0 andere bewoners": the household in brief, plurals right."""
+    words = WORDS[lang]
+
+    def count(n: int, one: str, many: str) -> str:
+        return f"{n} {words[one] if n == 1 else words[many]}"
+
+    return ", ".join(
+        (
+            count(household.adults, "adult", "adults"),
+            count(household.children, "child", "children"),
+            count(household.other_residents, "other", "others"),
+        )
+    )
 
 
 def advice_markdown(advice: Advice) -> str:
@@ -37,10 +59,7 @@ def advice_markdown(advice: Advice) -> str:
         lines.append(f"**{head['municipality']}:** {advice.municipality}  ")
     if advice.household:
         h = advice.household
-        lines.append(
-            f"**{words['household']}:** {h.adults} {words['adults']}, "
-            f"{h.children} {words['children']}, {h.other_residents} {words['others']}"
-        )
+        lines.append(f"**{words['household']}:** {household_words(h, lang)}")
     if advice.agenda:
         lines += ["", f"## {head['agenda']}", ""]
         for item in advice.agenda:

@@ -36,7 +36,9 @@ HEAD = {
         "local": "Lokaal beleid van",
         "ask": "Vraag eerst",
         "outcomes": "uitkomsten",
+        "outcome": "uitkomst",
         "more": "en nog {n} vragen",
+        "more_one": "en nog 1 vraag",
     },
     "en": {
         "why": "Why",
@@ -62,7 +64,9 @@ HEAD = {
         "local": "Local policy of",
         "ask": "Ask first",
         "outcomes": "outcomes",
+        "outcome": "outcome",
         "more": "and {n} more questions",
+        "more_one": "and 1 more question",
     },
 }
 
@@ -82,9 +86,13 @@ def advice_text(advice: Advice) -> str:
     if advice.questions:
         lines.extend(["", f"{head['ask']}:"])
         for question in advice.questions[:ASK_FIRST]:
-            lines.append(f"  - {question.text} ({len(question.schemes)} {head['outcomes']})")
+            count = len(question.schemes)
+            lines.append(
+                f"  - {question.text} ({count} {head['outcome' if count == 1 else 'outcomes']})"
+            )
         if len(advice.questions) > ASK_FIRST:
-            lines.append(f"  ... {head['more'].format(n=len(advice.questions) - ASK_FIRST)}")
+            more = len(advice.questions) - ASK_FIRST
+            lines.append(f"  ... {head['more_one'] if more == 1 else head['more'].format(n=more)}")
     for scheme in advice.schemes:
         lines.extend(["", *_scheme_text(scheme, lang)])
     lines.extend(
