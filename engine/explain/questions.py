@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from engine.compile.plan import Plan
 from engine.model.advice import Question
@@ -80,8 +81,10 @@ def _opens(path: str, part: str) -> bool:
     return path.endswith(".incomes")
 
 
+@lru_cache(maxsize=16384)
 def question_text(plan: Plan, fact: str, lang: str) -> str:
-    """How the intake asks for an input fact (or a collection item's field)."""
+    """How the intake asks for an input fact (or a collection item's field); the same for
+    every advice on a plan, so worked out once."""
     return _question(plan, fact, [], lang).text
 
 
