@@ -116,10 +116,7 @@ def answer_from(plan: Plan, complete: dict[str, Any], fact: str, member: str | N
         if int(index_text) >= len(items):
             return MISSING
         return _get(items[int(index_text)], path.split("."))
-    spec_from = (
-        plan.collections[fact].from_ if fact in plan.collections else plan.inputs[fact].spec.from_
-    ) or ""
-    root, *rest = spec_from.split(".")
+    root, *rest = plan.source_path(fact).split(".")
     if member is not None:
         node = next((m for m in complete["members"] if m["id"] == member), None)
         return MISSING if node is None or root != "applicant" else _get(node, rest)

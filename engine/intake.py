@@ -166,12 +166,7 @@ def _write(plan: Plan, profile: dict[str, Any], fact: str, value: Any) -> None:
         owner = _item_of(profile, collection.from_, int(item["index"]), fact)
         _set(owner, field.split("."), value)
         return
-    path = (
-        plan.collections[fact].from_
-        if fact in plan.collections
-        else plan.inputs[fact].spec.from_ or ""
-    )
-    root, *rest = path.split(".")
+    root, *rest = plan.source_path(fact).split(".")
     if root in ROLE_OF_ROOT:
         _set(_member(profile, ROLE_OF_ROOT[root], fact), rest, value)
     else:
@@ -181,8 +176,7 @@ def _write(plan: Plan, profile: dict[str, Any], fact: str, value: Any) -> None:
 def _write_for(plan: Plan, profile: dict[str, Any], fact: str, member: str, value: Any) -> None:
     """Put an answer about another member where the fact reads the person the rules speak of
     (`applicant.` in its `from:` path), on that member."""
-    spec = plan.collections[fact] if fact in plan.collections else plan.inputs[fact].spec
-    root, *rest = (spec.from_ or "").split(".")
+    root, *rest = plan.source_path(fact).split(".")
     owner = next((m for m in profile.get("members", []) if m.get("id") == member), None)
     if root != "applicant" or owner is None:
         raise AnswerError(f"'{fact}' cannot be answered for that member")

@@ -23,7 +23,7 @@ from engine.intake import IntakeSession
 from engine.load.yaml_source import read_yaml_file
 from engine.model.profile import Role, profile_from_dict
 from engine.replay import replay
-from engine.run.evaluate import run_part
+from engine.run.evaluate import run
 from engine.run.members import judged_members, member_view, person_schemes
 
 DAY = dt.date(2026, 2, 1)
@@ -153,7 +153,7 @@ def test_every_answer_gives_what_a_members_run_settled() -> None:
                 completed = copy.deepcopy(view)
                 for path, answer in zip(paths, combination, strict=True):
                     write(completed, path, answer)
-                again = run_part(plan, profile_from_dict(completed), DAY, person_schemes(plan))
+                again = run(plan, profile_from_dict(completed), DAY, schemes=person_schemes(plan))
                 assert again.facts[fact] == member_trace.facts[fact], (member_id, fact)
                 checked += 1
     assert checked > 1

@@ -54,25 +54,20 @@ class CaseSpace:
         self.domains: dict[str, tuple[Any, ...]] = {}
         compared = _compared_only(plan)
         self.bounds: dict[str, tuple[Closure, ...]] = {}  # numbers split at figures
-        self.ranges: dict[str, tuple[Decimal, Decimal]] = {}  # other numbers: one range
+        self.spans: dict[str, Interval] = {}  # other numbers: their whole range at once
         for name, fact in plan.inputs.items():
             if domain := _finite(fact.spec.type, fact.spec.values):
                 self.domains[name] = domain
             elif fact.spec.type in ("number", "money") and compared.get(name):
                 self.bounds[name] = tuple(compile_expr(n, plan.scope) for n in compared[name])
             elif fact.spec.type in ("number", "money") and (
-                span := field_range(fact.spec.from_ or "")
+                bounds := field_range(fact.spec.from_ or "")
             ):
-                self.ranges[name] = span
-        self.spans = {
-            name: Interval(lo, hi, frozenset((name,))) for name, (lo, hi) in self.ranges.items()
-        }
+                self.spans[name] = Interval(*bounds, frozenset((name,)))
         for record, fields in plan.records.items():
             for field_name, fact in fields.items():
                 if domain := _finite(fact.spec.type, fact.spec.values):
                     self.domains[f"{record}.{field_name}"] = domain
-        # The outcomes worth deciding by cases: the schemes' statuses.
-        self.targets = frozenset(scheme.spec.outputs.status for scheme in plan.schemes.values())
         self._downstream = lru_cache(maxsize=4096)(self._downstream_of)
         self._upstream = lru_cache(maxsize=4096)(self._upstream_of)
         self.cone = lru_cache(maxsize=65536)(self._cone)
@@ -80,7 +75,7 @@ class CaseSpace:
     def splittable(self, name: str) -> bool:
         """Whether case analysis can weigh an input: split it (a yes/no, a choice, a compared
         number) or take its whole range (any other number the profile bounds)."""
-        return name in self.bounds or name in self.ranges or self.domain(name) is not None
+        return name in self.bounds or name in self.spans or self.domain(name) is not None
 
     def span(self, name: str) -> Interval | None:
         """Every value an input may take at once, for an amount or number not split."""

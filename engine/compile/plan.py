@@ -146,6 +146,14 @@ class Plan:
         fact = self.derived.get(name) or self.inputs.get(name)
         return fact.spec if fact else None
 
+    def source_path(self, name: str) -> str:
+        """Where the profile holds an input or a list (`applicant.birth_date`, `children`);
+        empty for anything else."""
+        if name in self.collections:
+            return self.collections[name].from_ or ""
+        fact = self.inputs.get(name)
+        return (fact.spec.from_ or "") if fact else ""
+
     def _scheme_facts(self) -> dict[str, tuple[str, ...]]:
         """Per scheme, the derived facts its explanation covers, in derivation order.
 

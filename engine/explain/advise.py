@@ -71,9 +71,8 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
             _asks(trace, schemes),
             lang,
             {
-                s.member: ASK_MEMBER[lang].format(who=s.member_label)
-                for s in schemes
-                if s.member_label
+                member: ASK_MEMBER[lang].format(who=word)
+                for member, word in _member_words(list(trace.members.values()), lang).items()
             },
             _urgent_schemes(trace),
         ),
@@ -99,19 +98,16 @@ def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> lis
     if trace.member_id is None:
         return household
     runs = list(trace.members.values())
-    roles = [run.member_role or "" for run in runs]
+    words = _member_words(runs, lang)
     schemes: list[SchemeAdvice] = []
     for advice in household:
         if not trace.plan.schemes[advice.scheme].spec.per_person:
             schemes.append(advice)
             continue
         schemes.append(replace(advice, member=trace.member_id))
-        for run, role in zip(runs, roles, strict=True):
-            view = _SchemeView(run, advice.scheme, lang, _Rendered())
-            word = ROLE_WORDS[lang][role]
-            if roles.count(role) > 1:
-                word += f" {[r for r in runs if r.member_role == role].index(run) + 1}"
-            own = _scheme_advice(view)
+        for run in runs:
+            own = _scheme_advice(_SchemeView(run, advice.scheme, lang, _Rendered()))
+            word = words[run.member_id or ""]
             ask = ASK_MEMBER[lang].format(who=word)
             schemes.append(
                 replace(
@@ -123,6 +119,19 @@ def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> lis
                 )
             )
     return schemes
+
+
+def _member_words(runs: list[Trace], lang: str) -> dict[str, str]:
+    """Who each other member is, in words: "partner", "medebewoner", or "kind 1", "kind 2"
+    where a role occurs more than once (numbered by member id, as the runs are ordered)."""
+    roles = [run.member_role or "" for run in runs]
+    words = {}
+    for run, role in zip(runs, roles, strict=True):
+        word = ROLE_WORDS[lang][role]
+        if roles.count(role) > 1:
+            word += f" {[r for r in runs if r.member_role == role].index(run) + 1}"
+        words[run.member_id or ""] = word
+    return words
 
 
 def _urgent_schemes(trace: Trace) -> frozenset[str]:
@@ -155,27 +164,18 @@ def _in_household(
     plan: Plan, fact: str, member: str, role: str | None
 ) -> tuple[str, str | None] | None:
     """A fact missing in a member's view, as the household's question or the member's own."""
-    path = _path_of(plan, fact)
+    path = "(item)" if "[" in fact else plan.source_path(fact)  # a list item: no path of its own
     root, _, rest = path.partition(".")
     partner = role == Role.partner.value
     if root == "applicant":
         twin = fact.removesuffix("_aanvrager") + "_partner"
-        if partner and fact.endswith("_aanvrager") and _path_of(plan, twin) == f"partner.{rest}":
+        if partner and fact.endswith("_aanvrager") and plan.source_path(twin) == f"partner.{rest}":
             return twin, None
         return fact, member
     if root == "partner":  # in the partner's view: the applicant
         twin = fact.removesuffix("_partner") + "_aanvrager"
-        return (twin, None) if _path_of(plan, twin) == f"applicant.{rest}" else None
+        return (twin, None) if plan.source_path(twin) == f"applicant.{rest}" else None
     return (fact, None) if partner else None  # the household's own, shared only with a partner
-
-
-def _path_of(plan: Plan, fact: str) -> str:
-    if "[" in fact:
-        return "(item)"
-    if fact in plan.collections:
-        return plan.collections[fact].from_ or ""
-    spec = plan.inputs.get(fact)
-    return (spec.spec.from_ or "") if spec else ""
 
 
 _WORDS = re.compile(r"\w+")

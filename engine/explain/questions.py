@@ -53,7 +53,7 @@ OPENING = ("municipality", "members", "incomes")
 def _rank(plan: Plan, question: Question, urgent: frozenset[str]) -> tuple[object, ...]:
     fact = _ITEM.sub(r"\g<collection>", question.fact)
     spec = plan.inputs[fact].spec if fact in plan.inputs else None
-    path = (plan.collections[fact].from_ if fact in plan.collections else spec and spec.from_) or ""
+    path = plan.source_path(fact)
     opening = next((i for i, part in enumerate(OPENING) if _opens(path, part)), len(OPENING))
     urgency = min(
         (1 if s in urgent else plan.schemes[s].spec.urgency for s in question.schemes), default=3

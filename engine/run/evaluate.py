@@ -90,39 +90,25 @@ def start_trace(
 
 
 def run(
-    plan: Plan, profile: Profile, peildatum: dt.date, what_if: Mapping[str, Any] | None = None
-) -> Trace:
-    """Derive every fact. `what_if` replaces parameter values for this run only (reforms,
-    mutation tests); the receipt then shows the values used."""
-    trace = start_trace(plan, profile, peildatum, what_if)
-    facts, dated = trace.facts, trace.dated
-    ctx = Context(facts, dated.params, peildatum)
-    try:
-        for step in dated.steps:
-            facts[step.fact] = derive(step, ctx, trace)
-    except KeyError as exc:
-        raise EvaluationError(f"parameter {exc} has no value on {peildatum.isoformat()}") from None
-    settle(trace)
-    return trace
-
-
-def run_part(
     plan: Plan,
     profile: Profile,
     peildatum: dt.date,
-    schemes: frozenset[str],
     what_if: Mapping[str, Any] | None = None,
+    schemes: frozenset[str] | None = None,
 ) -> Trace:
-    """Derive only what the given schemes' outputs need, and settle only those (a member's
-    run for the person schemes: engine/run/members.py)."""
+    """Derive every fact. `what_if` replaces parameter values for this run only (reforms,
+    mutation tests); the receipt then shows the values used. `schemes` limits the run to what
+    those schemes' outputs need, derived and settled (a member's run: engine/run/members.py)."""
     trace = start_trace(plan, profile, peildatum, what_if)
     facts, dated = trace.facts, trace.dated
     ctx = Context(facts, dated.params, peildatum)
-    needed = plan.steps_for(schemes)
+    steps = dated.steps
+    if schemes is not None:
+        needed = plan.steps_for(schemes)
+        steps = tuple(step for index, step in enumerate(steps) if index in needed)
     try:
-        for index, step in enumerate(dated.steps):
-            if index in needed:
-                facts[step.fact] = derive(step, ctx, trace)
+        for step in steps:
+            facts[step.fact] = derive(step, ctx, trace)
     except KeyError as exc:
         raise EvaluationError(f"parameter {exc} has no value on {peildatum.isoformat()}") from None
     settle(trace, schemes)

@@ -22,7 +22,7 @@ from typing import Any
 
 from engine.compile.plan import Plan
 from engine.model.profile import Assets, Debts, Minima, Person, Profile, Role
-from engine.run.evaluate import Trace, run, run_part
+from engine.run.evaluate import Trace, run
 from engine.values import age_on
 
 FROM_AGE = 16
@@ -49,16 +49,19 @@ def member_view(profile: Profile, member_id: str) -> Profile:
         members = [
             m.model_copy(update={"role": swapped.get(m.role, m.role)}) for m in profile.members
         ]
-    else:
-        household = {"assets": Assets(), "minima": Minima(), "debts": Debts()}
-        members = [
-            m.model_copy(update={"role": Role.applicant, "relation_to_applicant": None})
-            if m.id == member_id
-            else m.model_copy(update={"role": Role.other_resident, "relation_to_applicant": None})
-            for m in profile.members
-        ]
-        return profile.model_copy(update={"members": members, **household})
-    return profile.model_copy(update={"members": members})
+        return profile.model_copy(update={"members": members})
+    members = [
+        m.model_copy(
+            update={
+                "role": Role.applicant if m.id == member_id else Role.other_resident,
+                "relation_to_applicant": None,
+            }
+        )
+        for m in profile.members
+    ]
+    return profile.model_copy(
+        update={"members": members, "assets": Assets(), "minima": Minima(), "debts": Debts()}
+    )
 
 
 def judge_members(
@@ -73,7 +76,7 @@ def judge_members(
     trace.member_id, trace.member_role = profile.applicant.id, Role.applicant.value
     for member in judged_members(profile, trace.peildatum):
         view = member_view(profile, member.id)
-        member_trace = run_part(plan, view, trace.peildatum, people, what_if)
+        member_trace = run(plan, view, trace.peildatum, what_if, people)
         member_trace.member_id, member_trace.member_role = member.id, member.role.value
         trace.members[member.id] = member_trace
     return trace
