@@ -159,11 +159,27 @@ def test_bad_date_argument(date: str) -> None:
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("date", ["2024-12-31", "2027-01-01"])
-def test_peildatum_outside_coverage(date: str) -> None:
-    stderr = assert_one_error(cli("advise", EXAMPLE_ARG, "--on", date))
-    assert "outside" in stderr
-    assert date in stderr
+def test_peildatum_before_the_coverage_is_refused_with_the_period() -> None:
+    stderr = assert_one_error(cli("advise", EXAMPLE_ARG, "--on", "2024-12-31"))
+    assert "2024-12-31" in stderr and "2025-01-01 to 2026-12-31" in stderr
+
+
+def test_past_the_bundled_figures_the_advice_names_what_is_missing() -> None:
+    """Issue 26: from 1-1-2027 an advice, with each outcome that waits on a missing figure
+    saying which figure."""
+    result = cli("advise", EXAMPLE_ARG, "--on", "2027-01-15", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    advice = json.loads(result.stdout)
+    assert advice["notices"] == [
+        "Wijzigingen van de wet na 31 december 2026 staan nog niet in de regels."
+    ]
+    bijstand = next(s for s in advice["schemes"] if s["scheme"] == "algemene_bijstand")
+    assert "norm_21_b" in bijstand["figure_gaps"]
+    for scheme in advice["schemes"]:
+        if scheme["figure_gaps"]:
+            assert scheme["status"] != "eligible" or scheme["amount"] is None
+            assert len(scheme["not_in_rules"]) == len(scheme["figure_gaps"])
+            assert all("1 januari 2027" in text for text in scheme["not_in_rules"])
 
 
 def test_bad_option_values() -> None:

@@ -12,6 +12,9 @@ from rulebase import FACTS, SCHEME, profile, rule, rules_file, write_base
 import engine
 from engine.compile.plan import Plan
 from engine.errors import EvaluationError, RulesError
+from engine.explain.html import advice_html
+from engine.explain.markdown import advice_markdown
+from engine.explain.text import advice_text
 from engine.values import Unknown
 
 DAY = dt.date(2026, 3, 1)
@@ -438,15 +441,68 @@ def test_versions_of_one_rule_with_disjoint_windows(tmp_path: Path) -> None:
     assert status(plan, profile(detained=True), dt.date(2026, 1, 1)) == ("refer", "x.v", {})
 
 
-@pytest.mark.parametrize("day", [dt.date(2024, 12, 31), dt.date(2027, 1, 1), dt.date(1990, 1, 1)])
-def test_peildatum_outside_the_coverage_is_refused(tmp_path: Path, day: dt.date) -> None:
+@pytest.mark.parametrize("day", [dt.date(2024, 12, 31), dt.date(1990, 1, 1)])
+def test_peildatum_before_the_coverage_is_refused_naming_the_period(
+    tmp_path: Path, day: dt.date
+) -> None:
     plan = plan_of(tmp_path, RICH)
     with pytest.raises(EvaluationError) as info:
         engine.evaluate(profile(money=1), day, plan)
     message = str(info.value)
-    assert day.isoformat() in message and "outside" in message
+    assert day.isoformat() in message and "2025-01-01 to 2026-12-31" in message
     with pytest.raises(EvaluationError):
         engine.advise(profile(money=1), day, plan)
+
+
+def test_past_the_coverage_the_rules_go_on_and_the_advice_says_since_when(
+    tmp_path: Path,
+) -> None:
+    # 'grens' has no end to its last value: a figure the law sets until it changes it
+    plan = plan_of(tmp_path, RICH)
+    assert engine.evaluate(profile(money=250), dt.date(2027, 3, 1), plan).facts["rijk"] is True
+    nl = engine.advise(profile(money=250), dt.date(2027, 3, 1), plan)
+    assert nl.notices == ["Wijzigingen van de wet na 31 december 2026 staan nog niet in de regels."]
+    assert nl.scheme("x").figure_gaps == [] and nl.scheme("x").not_in_rules == []
+    en = engine.advise(profile(money=250), dt.date(2027, 3, 1), plan, lang="en")
+    assert en.notices == ["Changes to the law after 31 December 2026 are not yet in the rule base."]
+    assert engine.advise(profile(money=250), dt.date(2026, 12, 31), plan).notices == []
+
+
+ENDING = SCHEME.replace(
+    "{from: 2026-01-01, value: 200.00, source: S1}",
+    "{from: 2026-01-01, until: 2026-12-31, value: 200.00, source: S1}",
+)
+
+
+def test_a_figure_past_its_until_is_unknown_never_carried_forward(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, RICH, scheme=ENDING)
+    assert engine.evaluate(profile(money=250), dt.date(2026, 12, 31), plan).facts["rijk"] is True
+    trace = engine.evaluate(profile(money=250), dt.date(2027, 1, 1), plan)
+    assert trace.facts["rijk"] == U("cijfer:grens")
+
+
+def test_an_outcome_waiting_on_a_missing_figure_names_it_and_asks_nothing(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "r.yaml": rules_file(
+            rule("x.ja", "geld < grens", "{status: eligible}"),
+        )
+    }
+    plan = plan_of(tmp_path, files, scheme=ENDING)
+    advice = engine.advise(profile(money=250), dt.date(2027, 1, 15), plan)
+    x = advice.scheme("x")
+    assert x.status == "undetermined"
+    assert x.figure_gaps == ["grens"]
+    assert x.not_in_rules == [
+        "Grens: het bedrag of cijfer vanaf 1 januari 2027 staat nog niet in de regels."
+    ]
+    assert x.missing_facts == [] and advice.questions == []
+    assert "cijfer:" not in advice.to_json()
+    en = engine.advise(profile(money=250), dt.date(2027, 1, 15), plan, lang="en").scheme("x")
+    assert en.not_in_rules == ["Limit: the figure from 1 January 2027 is not yet in the rule base."]
+    for rendered in (advice_text(advice), advice_markdown(advice), advice_html(advice)):
+        assert "vanaf 1 januari 2027 staat nog niet in de regels" in rendered
 
 
 @pytest.mark.parametrize("day", [dt.date(2025, 1, 1), dt.date(2026, 12, 31)])
@@ -455,11 +511,12 @@ def test_coverage_bounds_are_inclusive(tmp_path: Path, day: dt.date) -> None:
     assert engine.evaluate(profile(money=1), day, plan).facts["rijk"] is False
 
 
-def test_bundled_rules_refuse_a_peildatum_outside_their_coverage(example) -> None:
-    with pytest.raises(EvaluationError, match="outside"):
+def test_bundled_rules_refuse_a_peildatum_before_their_coverage(example) -> None:
+    with pytest.raises(EvaluationError, match="before that period"):
         engine.advise(example, dt.date(2024, 12, 31))
-    with pytest.raises(EvaluationError, match="outside"):
-        engine.advise(example, dt.date(2027, 1, 1))
+    # from 2027 on: an advice, with the norms (indexed every half year) unknown and named
+    bijstand = engine.advise(example, dt.date(2027, 1, 1)).scheme("algemene_bijstand")
+    assert bijstand.status == "undetermined" and "norm_21_b" in bijstand.figure_gaps
 
 
 # ---------------------------------------------------------------------------------------------

@@ -29,6 +29,16 @@ from engine.values import Unknown
 
 DATE_CACHE_SIZE = 1024
 POLICY_PREFIX = "beleid:"  # an unknown that local policy, not the citizen, must settle
+# An unknown figure: its known values end before the peildatum and the next is not in the
+# rule base yet. Never asked of the citizen; the advice says which figure, from which day.
+FIGURE_PREFIX = "cijfer:"
+
+
+def not_asked(name: str) -> bool:
+    """Whether an unknown is settled by policy or the rule base rather than by an answer."""
+    return name.startswith((POLICY_PREFIX, FIGURE_PREFIX))
+
+
 OUTPUT_KINDS = get_args(OutputKind)
 
 
@@ -240,13 +250,15 @@ class Plan:
         return national if national is not None else Unknown(frozenset({POLICY_PREFIX + name}))
 
     def _build_dated(self, peildatum: dt.date, municipality: str | None) -> DatedPlan:
+        # Before the rules begin there is nothing to say; after the rules were last brought up
+        # to date the advice goes on, with what is not in the rule base unknown and named.
         for scheme in self.schemes.values():
             coverage = scheme.spec.coverage
-            if not coverage.contains(peildatum):
+            if peildatum < coverage.from_:
                 until = coverage.until.isoformat() if coverage.until else "open end"
                 raise EvaluationError(
                     f"the rules for '{scheme.spec.id}' cover {coverage.from_.isoformat()} to {until}; "
-                    f"peildatum {peildatum.isoformat()} lies outside that period"
+                    f"peildatum {peildatum.isoformat()} lies before that period"
                 )
         params = {}
         for name, param in self.parameters.items():
@@ -256,6 +268,8 @@ class Plan:
             value = parameter_value(param, peildatum)
             if value is not None:
                 params[name] = value
+            elif param.spec.values and param.spec.values[0].from_ <= peildatum:
+                params[name] = Unknown(frozenset({FIGURE_PREFIX + name}))
         by_fact: dict[str, list[Candidate]] = {name: [] for name in self.order}
         for rule in self.rules:
             if not rule.applies_on(peildatum):
@@ -283,7 +297,21 @@ def _value_on(values: list[ParameterValue], day: dt.date) -> Any:
     for value in values:
         if value.from_ <= day:
             current = value
-    return None if current is None else current.value
+    if current is None or (current.until is not None and day > current.until):
+        return None
+    return current.value
+
+
+def figure_gap_from(param: LoadedParameter, day: dt.date) -> dt.date | None:
+    """The first day without a value, for a figure unknown on `day`: the day after its last
+    value's `until` (None when it has a value on `day`)."""
+    last = None
+    for value in param.spec.values:
+        if value.from_ <= day:
+            last = value
+    if last is None or last.until is None or day <= last.until:
+        return None
+    return last.until + dt.timedelta(days=1)
 
 
 def _typed(value: Any, type_name: str) -> Any:

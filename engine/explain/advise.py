@@ -13,8 +13,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from engine.compile.plan import POLICY_PREFIX, Plan, Rule
-from engine.explain.format import STATUS_WORDS, fill, value_text
+from engine.compile.plan import FIGURE_PREFIX, POLICY_PREFIX, Plan, Rule, figure_gap_from, not_asked
+from engine.explain.format import STATUS_WORDS, day, fill, value_text
 from engine.explain.outcome import (
     applied_rules,
     fact_value,
@@ -64,6 +64,7 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     return Advice.model_construct(
         receipt=receipt,
         municipality=policy.spec.name if policy else trace.municipality,
+        notices=_notices(plan, trace.peildatum, lang),
         schemes=schemes,
         agenda=_agenda(schemes, trace.peildatum),
         questions=rank_questions(
@@ -426,8 +427,11 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         if f in view.trace.conflicts
     ]
     span = main_span(trace, scheme_id, status)
-    missing = sorted(
-        m for m in unknown if not m.startswith(POLICY_PREFIX) and m not in plan.assessed_by
+    missing = sorted(m for m in unknown if not not_asked(m) and m not in plan.assessed_by)
+    figures = sorted(
+        m.removeprefix(FIGURE_PREFIX)
+        for m in missing_inputs(trace, scheme_id, status, to_ask=False)
+        if m.startswith(FIGURE_PREFIX)
     )
     return SchemeAdvice(
         scheme=view.scheme_id,
@@ -471,6 +475,8 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         bring=_bring(view, unknown) if status == "refer" else [],
         policy_gaps=gaps,
         policy_gap_labels=[_parameter_label(view, g) for g in gaps],
+        figure_gaps=figures,
+        not_in_rules=_not_in_rules(view, figures),
         local_policy=_local_policy(view),
         conflicts=conflicts,
     )
@@ -483,8 +489,45 @@ def _amount_depends_on(view: _SchemeView) -> list[str]:
     return [
         question_text(view.plan, m, view.lang)
         for m in sorted(missing)
-        if not m.startswith(POLICY_PREFIX) and m not in view.plan.assessed_by
+        if not not_asked(m) and m not in view.plan.assessed_by
     ]
+
+
+FIGURE_MISSING = {
+    "nl": "{label}: het bedrag of cijfer vanaf {day} staat nog niet in de regels.",
+    "en": "{label}: the figure from {day} is not yet in the rule base.",
+}
+LAW_AFTER = {
+    "nl": "Wijzigingen van de wet na {day} staan nog niet in de regels{which}.",
+    "en": "Changes to the law after {day} are not yet in the rule base{which}.",
+}
+
+
+def _not_in_rules(view: _SchemeView, figures: list[str]) -> list[str]:
+    """In words: each figure the outcome waits on that the rule base lacks for the peildatum."""
+    peildatum = view.trace.peildatum
+    return [
+        FIGURE_MISSING[view.lang].format(
+            label=_parameter_label(view, name),
+            day=day(figure_gap_from(view.plan.parameters[name], peildatum) or peildatum, view.lang),
+        )
+        for name in figures
+    ]
+
+
+def _notices(plan: Plan, peildatum: dt.date, lang: str) -> list[str]:
+    """Past the day a scheme's rules were last brought up to date: that day, once for the
+    schemes that share it (named unless it is all of them)."""
+    by_until: dict[dt.date, list[str]] = {}
+    for scheme in plan.schemes.values():
+        until = scheme.spec.coverage.until
+        if until is not None and peildatum > until:
+            by_until.setdefault(until, []).append(getattr(scheme.spec.name, lang))
+    notices = []
+    for until, names in sorted(by_until.items()):
+        which = "" if len(names) == len(plan.schemes) else f" ({', '.join(names)})"
+        notices.append(LAW_AFTER[lang].format(day=day(until, lang), which=which))
+    return notices
 
 
 def _parameter_label(view: _SchemeView, name: str) -> str:

@@ -57,6 +57,7 @@ def advice_markdown(advice: Advice) -> str:
     lines = [f"# {TITLE[lang]} — {day(advice.receipt.peildatum, lang)}", ""]
     if advice.municipality:
         lines.append(f"**{head['municipality']}:** {advice.municipality}  ")
+    lines.extend(f"**{head['notice']}:** {notice}  " for notice in advice.notices)
     if advice.household:
         h = advice.household
         lines.append(f"**{words['household']}:** {household_words(h, lang)}")
@@ -118,5 +119,6 @@ def _scheme(scheme: SchemeAdvice, lang: str) -> list[str]:
     section(head["judge"], [f"{d.label}: {d.weigh}" for d in scheme.discretion_points])
     section(head["missing"], scheme.missing_questions)
     section(head["policy"], scheme.policy_gap_labels)
+    section(head["not_in_rules"], scheme.not_in_rules)
     section(head["why"], [f"{r.text} ({r.citation.label})" for r in scheme.explanation])
     return lines

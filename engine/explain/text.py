@@ -32,6 +32,8 @@ HEAD = {
         "rules": "Regels",
         "agenda": "Eerst te doen",
         "policy": "Hangt af van lokaal beleid",
+        "not_in_rules": "Nog niet in de regels",
+        "notice": "Let op",
         "municipality": "Gemeente",
         "local": "Lokaal beleid van",
         "ask": "Vraag eerst",
@@ -60,6 +62,8 @@ HEAD = {
         "rules": "Rules",
         "agenda": "To do first",
         "policy": "Depends on local policy",
+        "not_in_rules": "Not yet in the rule base",
+        "notice": "Note",
         "municipality": "Municipality",
         "local": "Local policy of",
         "ask": "Ask first",
@@ -77,6 +81,7 @@ def advice_text(advice: Advice) -> str:
     lines = [f"{head['peildatum']}: {day(advice.receipt.peildatum, lang)}"]
     if advice.municipality:
         lines.append(f"{head['municipality']}: {advice.municipality}")
+    lines.extend(f"{head['notice']}: {notice}" for notice in advice.notices)
     if advice.agenda:
         lines.extend(["", f"{head['agenda']}:"])
         for item in advice.agenda:
@@ -153,6 +158,7 @@ def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
     section(head["judge"], [f"{d.label}: {d.weigh}" for d in scheme.discretion_points])
     section(head["missing"], scheme.missing_questions)
     section(head["policy"], scheme.policy_gap_labels)
+    section(head["not_in_rules"], scheme.not_in_rules)
     if scheme.local_policy:
         lines.append(f"{head['local']} {scheme.local_policy}.")
     section(head["conflict"], [f"{c.fact}: {', '.join(c.rules)}" for c in scheme.conflicts])

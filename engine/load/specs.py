@@ -88,12 +88,23 @@ class Source(Spec):
 
 
 class ParameterValue(Spec):
+    """A figure's value from a day on. A value its source sets for a period only (a norm
+    indexed every half year) says `until`: the last day the source speaks for. After it,
+    until a next value is added, the figure is not known: never carried forward."""
+
     from_: dt.date = Field(alias="from")
+    until: dt.date | None = None
     value: Any
     source: str = Field(min_length=1)
     note: str | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ParameterValue:
+        if self.until is not None and self.until < self.from_:
+            raise ValueError("'until' lies before 'from'")
+        return self
 
 
 class ParameterSpec(Spec):

@@ -182,6 +182,10 @@ class SchemeAdvice:
     bring: list[str]  # when referred: what the person takes along to the body
     policy_gaps: list[str]  # figures the municipality has not set: "depends on local policy"
     policy_gap_labels: list[str]  # the same figures, in words
+    # Figures the rule base lacks for the peildatum (their known values end before it), by
+    # name and in words.
+    figure_gaps: list[str]
+    not_in_rules: list[str]
     local_policy: str | None  # the municipality whose policy figures were applied
     conflicts: list[Conflict]
 
@@ -203,6 +207,7 @@ class Advice(Out):
     receipt: Receipt
     municipality: str | None = None
     household: Household | None = None
+    notices: list[str] = []  # what the rule base does not cover on the peildatum, in words
     schemes: list[SchemeAdvice]
     agenda: list[AgendaItem] = []
     questions: list[Question] = []  # most outcomes settled first
