@@ -11,6 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 CENT = Decimal("0.01")
+# An unknown figure: its known values end before the peildatum and the next is not in the
+# rule base yet. Never asked of the citizen; the advice says which figure, from which day.
+FIGURE_PREFIX = "cijfer:"
 
 
 class Unknown:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -481,6 +482,22 @@ def test_a_figure_past_its_until_is_unknown_never_carried_forward(tmp_path: Path
     assert trace.facts["rijk"] == U("cijfer:grens")
 
 
+@pytest.mark.parametrize(
+    ("money", "status"),
+    [(0, "eligible"), ("0.00", "eligible"), (250, "undetermined"), (None, "undetermined")],
+)
+def test_an_outcome_every_positive_figure_agrees_on_is_decided(
+    tmp_path: Path, money, status: str
+) -> None:
+    """Issue 26: no money is below any positive limit, whatever the new figure will be; a
+    positive amount may be on either side of it."""
+    files = {"r.yaml": rules_file(rule("x.ja", "geld < grens", "{status: eligible}"))}
+    plan = plan_of(tmp_path, files, scheme=ENDING)
+    advice = engine.advise(profile(money=money), dt.date(2027, 1, 15), plan)
+    assert advice.scheme("x").status == status
+    assert advice.scheme("x").settled_over == []  # a figure is not a question
+
+
 def test_an_outcome_waiting_on_a_missing_figure_names_it_and_asks_nothing(
     tmp_path: Path,
 ) -> None:
@@ -517,6 +534,27 @@ def test_bundled_rules_refuse_a_peildatum_before_their_coverage(example) -> None
     # from 2027 on: an advice, with the norms (indexed every half year) unknown and named
     bijstand = engine.advise(example, dt.date(2027, 1, 1)).scheme("algemene_bijstand")
     assert bijstand.status == "undetermined" and "norm_21_b" in bijstand.figure_gaps
+
+
+def without_means(example: dict) -> dict:
+    household = {**example, "members": [example["members"][0]]}
+    household["members"][0] = {**household["members"][0], "incomes": []}
+    household["assets"] = {"bank_and_cash": 0, "other_possessions": 0, "debts": 0}
+    return household
+
+
+def test_without_means_bijstand_is_decided_whatever_the_2027_norm(example) -> None:
+    """Issue 26: no income and no assets is below any positive norm and vermogensgrens; the
+    amount waits on the norm, and the advice names it."""
+    advice = engine.advise(without_means(example), dt.date(2027, 1, 15))
+    bijstand = advice.scheme("algemene_bijstand")
+    assert bijstand.status == "eligible"
+    assert bijstand.amount is None and bijstand.amount_min is None
+    assert "norm_21_a" in bijstand.figure_gaps
+    assert any(text.startswith("Norm alleenstaande") for text in bijstand.not_in_rules)
+    assert engine.advise(without_means(example), dt.date(2026, 12, 31)).scheme(
+        "algemene_bijstand"
+    ).amount == Decimal("1419.46")
 
 
 # ---------------------------------------------------------------------------------------------

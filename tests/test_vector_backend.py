@@ -126,7 +126,15 @@ def test_a_peildatum_before_the_rules_is_refused_as_natively() -> None:
 def test_past_the_bundled_figures_both_backends_agree() -> None:
     """Issue 26: on 2027 dates the norms are unknown figures on both paths alike."""
     profiles = [profile_from_dict(p) for p in generate(200, 5)]
-    assert_same(profiles, dt.date(2027, 1, 15))
+    example = engine.profile_from_file(
+        bundled_root() / "examples" / "alleenstaande-met-huisgenoot.yaml"
+    ).model_dump()
+    example["members"] = [{**example["members"][0], "incomes": []}]
+    example["assets"] = {"bank_and_cash": 0, "other_possessions": 0, "debts": 0}
+    without_means = profile_from_dict(example)  # eligible whatever the norm: native settles it
+    assert_same([*profiles, without_means], dt.date(2027, 1, 15))
+    (result,) = run_vector(PLAN, [without_means], dt.date(2027, 1, 15))
+    assert next(o.status for o in result if o.scheme == "algemene_bijstand") == "eligible"
 
 
 # --- batch runs: the table read column-wise gives the results of a profile per household -----

@@ -14,7 +14,9 @@ cannot tell apart within a class:
 
 Any other number the profile model bounds (an amount that is added up, hours, a percentage) is
 not split but taken as its whole range at once (engine/intervals.py): from zero to the largest
-value the profile accepts. Any other input (a date, a free text, a list) is not weighed: an
+value the profile accepts. So is an amount figure whose known values end before the peildatum
+(`cijfer:` name, engine/compile/plan.py): any positive amount, since the next value is not in
+the rule base and is never guessed. Any other input (a date, a free text, a list) is not weighed: an
 outcome that waits on it stays undetermined.
 
 Splitting also needs to know which facts to derive again: the facts on a path from the input
@@ -31,6 +33,7 @@ from engine.intervals import Interval
 from engine.lang import ir
 from engine.lang.compile import Closure, Context, compile_expr
 from engine.model.profile import field_range
+from engine.values import CENT, FIGURE_PREFIX
 
 ORDERING = frozenset({"<", "<=", ">", ">=", "==", "!="})
 
@@ -64,6 +67,14 @@ class CaseSpace:
                 bounds := field_range(fact.spec.from_ or "")
             ):
                 self.spans[name] = Interval(*bounds, frozenset((name,)))
+        self.figures: tuple[str, ...] = ()  # amount figures that may end: weighed when unknown
+        for name, param in plan.parameters.items():
+            ending = any(value.until for value in param.spec.values)
+            if param.spec.type == "money" and ending and name in self.readers:
+                figure = FIGURE_PREFIX + name
+                self.spans[figure] = Interval(CENT, Decimal("Infinity"), frozenset((figure,)))
+                self.readers[figure] = self.readers[name]
+                self.figures += (figure,)
         for record, fields in plan.records.items():
             for field_name, fact in fields.items():
                 if domain := _finite(fact.spec.type, fact.spec.values):

@@ -25,13 +25,10 @@ from engine.lang.compile import Closure, compile_expr
 from engine.load.loader import LoadedFact, LoadedMunicipality, LoadedParameter, LoadedScheme
 from engine.load.specs import Citation, FactSpec, OutputKind, ParameterValue, Texts, Window
 from engine.run.profile_facts import Getter, collection_getter, root_of, scalar_getter
-from engine.values import Unknown
+from engine.values import FIGURE_PREFIX, Unknown
 
 DATE_CACHE_SIZE = 1024
 POLICY_PREFIX = "beleid:"  # an unknown that local policy, not the citizen, must settle
-# An unknown figure: its known values end before the peildatum and the next is not in the
-# rule base yet. Never asked of the citizen; the advice says which figure, from which day.
-FIGURE_PREFIX = "cijfer:"
 
 
 def not_asked(name: str) -> bool:

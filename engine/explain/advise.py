@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from engine.compile.plan import FIGURE_PREFIX, POLICY_PREFIX, Plan, Rule, figure_gap_from, not_asked
+from engine.compile.plan import POLICY_PREFIX, Plan, Rule, figure_gap_from, not_asked
 from engine.explain.format import STATUS_WORDS, day, fill, value_text
 from engine.explain.outcome import (
     applied_rules,
@@ -51,7 +51,7 @@ from engine.model.advice import (
 )
 from engine.model.profile import Role
 from engine.run.evaluate import DEFAULT, Trace
-from engine.values import Unknown, to_cents
+from engine.values import FIGURE_PREFIX, Unknown, to_cents
 
 
 def build_advice(trace: Trace, lang: str = "nl") -> Advice:
@@ -470,6 +470,7 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         settled_over=[
             question_text(plan, m, view.lang)
             for m in trace.settled.get(view.scheme.outputs.status, ())
+            if not m.startswith(FIGURE_PREFIX)  # a figure is not a question
         ],
         bound_reached=view.scheme.outputs.status in trace.bounded,
         bring=_bring(view, unknown) if status == "refer" else [],

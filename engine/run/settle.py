@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from engine.errors import EvaluationError
 from engine.intervals import Interval
 from engine.lang.compile import Context
-from engine.values import Unknown
+from engine.values import FIGURE_PREFIX, Unknown
 
 if TYPE_CHECKING:
     from engine.compile.cases import CaseSpace
@@ -65,6 +65,9 @@ class _Search:
     weighed: set[str] = field(default_factory=set)
     rules: set[str | None] = field(default_factory=set)  # what decided the target in each leaf
     _decided: str | None = None  # what decided the target in the branch last derived
+    # The amount figures unknown on the day (none while the rule base has every figure): a
+    # branch that weighs one holds its range under the `cijfer:` name, read as the parameter.
+    figures: tuple[str, ...] = ()
 
     def dive(self, facts: dict[str, Any], unknown: Unknown) -> None:
         """Fail fast where an earlier search of this advice found answers that left its outcome
@@ -164,6 +167,10 @@ class _Search:
         cone = space.cone(sources[0], self.target)
         if len(sources) > 1:
             cone = tuple(sorted(set(cone).union(*(space.cone(s, self.target) for s in sources))))
+        params = trace.dated.params
+        if self.figures and (weighed := [f for f in self.figures if f in facts]):
+            params = {**params, **{f.removeprefix(FIGURE_PREFIX): facts[f] for f in weighed}}
+            ctx = Context(facts, params, trace.peildatum)
         scratch = _Scratch()  # keyed by fact: one serves the whole cone
         for index in cone:
             step = steps[index]
@@ -228,12 +235,17 @@ def _settle_each(trace: Trace, targets: frozenset[str], spread: frozenset[str]) 
     dirty: set[int] = set()
     hints: dict[str, Any] = {}  # this advice's only: answers that left an earlier search open
     classes: dict[str, Any] = {}
+    params = trace.dated.params
+    figures = tuple(
+        f for f in space.figures if type(params.get(f.removeprefix(FIGURE_PREFIX))) is Unknown
+    )
     for index, name in enumerate(order):
         if index in dirty:
             facts[name] = derive(steps[index], ctx, trace)
         if name not in targets or not _open(facts[name]):
             continue
         search = _Search(trace, name, BUDGET, hints, classes, spread=name in spread)
+        search.figures = figures
         try:
             search.dive(facts, facts[name])
             search.explore(facts, facts[name], frozenset())

@@ -24,7 +24,7 @@ from engine.load.loader import municipality_key
 from engine.model.profile import Profile
 from engine.run.evaluate import read_profile, run
 from engine.run.settle import SETTLED_OUTPUTS
-from engine.values import Unknown, to_cents
+from engine.values import FIGURE_PREFIX, Unknown, to_cents
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,9 @@ def open_rows(
 
     `inputs` are the input columns of `n` households (not changed); the second array says where
     evaluating would raise, as `Batch.errors`. The facts are derived with the `pol` masks
-    retagged: an unknown input that can be split or is assessed carries the tag, nothing
-    else does (no parameter either). The tag then propagates as the native missing sets do.
+    retagged: an unknown input that can be split or is assessed carries the tag, and so does an
+    amount figure not yet in the rule base (taken as any positive amount); nothing else does.
+    The tag then propagates as the native missing sets do.
     """
     space = plan.cases
     retagged: dict[str, Any] = {}
@@ -179,16 +180,17 @@ def _compile_step(plan: Plan, step: Step) -> CompiledStep:
 
 
 def evaluate_batch(plan: Plan, dated: DatedPlan, batch: Batch, policy: bool = True) -> None:
-    """Derive every fact. With `policy` False, no parameter carries the `pol` tag (see
-    `open_rows`, which uses the tag for something else)."""
+    """Derive every fact. With `policy` False, the `pol` tag marks what case analysis can weigh
+    instead of local policy (see `open_rows`)."""
     n = batch.n
     params = {
         name: constant(value, n, _kind(plan.types.get(name, "")))
         for name, value in dated.params.items()
     }
     if not policy:
-        for column in params.values():
-            column.pol = falses(n)
+        # the tag marks what case analysis can weigh: of the figures, an amount not yet known
+        for name, column in params.items():
+            column.pol = column.unk & (FIGURE_PREFIX + name in plan.cases.spans)
     env = Env(n, batch.facts, params, dated.peildatum)
     for step in compiled_steps(plan, dated.peildatum):
         column = _derive(step, env)
