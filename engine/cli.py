@@ -1,4 +1,4 @@
-"""Command line: python -m engine advise | check | test | schema.
+"""Command line: python -m engine advise | check | test | figures | schema, and more.
 
 Every error is one readable message on stderr and a non-zero exit: 2 for bad input (profile,
 arguments, rules that do not load), 1 for findings (check errors, failing scenarios), 3 for an
@@ -80,6 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--save", type=Path, default=None, help="write the completed profile (JSON) here"
     )
+
+    p = commands.add_parser(
+        "figures", help="list the figures whose known values end (before a date)"
+    )
+    p.add_argument(
+        "--until",
+        type=parse_date,
+        default=None,
+        help="only those that end before this date, YYYY-MM-DD (default: all that end)",
+    )
+    p.add_argument("--rules", type=Path, default=None)
 
     p = commands.add_parser("replay", help="reproduce an advice from its JSON and the profile")
     p.add_argument("advice", type=Path, help="an advice written with --format json")
@@ -303,8 +314,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_figures(args: argparse.Namespace) -> int:
+    from engine.check.figures import ending_figures, figure_line
+
+    for figure in ending_figures(load_plan(args.rules), args.until):
+        print(figure_line(figure))
+    return 0
+
+
 COMMANDS = {
     "advise": cmd_advise,
+    "figures": cmd_figures,
     "check": cmd_check,
     "test": cmd_test,
     "intake": cmd_intake,

@@ -472,6 +472,9 @@ def test_past_the_coverage_the_rules_go_on_and_the_advice_says_since_when(
 ENDING = SCHEME.replace(
     "{from: 2026-01-01, value: 200.00, source: S1}",
     "{from: 2026-01-01, until: 2026-12-31, value: 200.00, source: S1}",
+).replace(
+    '    citation: {article: "1"}\n',
+    '    citation: {article: "1"}\n    next_value: "The minister, every 1 January"\n',
 )
 
 

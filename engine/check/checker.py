@@ -9,6 +9,7 @@ may conclude different values for one fact with no precedence between them.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import string
 from dataclasses import dataclass, field
@@ -160,14 +161,42 @@ def _check_schemes(book: RuleBook, report: Any) -> None:
 
 def _check_parameters(book: RuleBook, report: Any) -> None:
     for param in book.parameters.values():
-        _check_values(
-            book,
-            param.spec.values,
-            param.spec.type,
-            param.location,
-            f"parameter '{param.name}'",
-            report,
-        )
+        label = f"parameter '{param.name}'"
+        _check_values(book, param.spec.values, param.spec.type, param.location, label, report)
+        _check_periods(param.spec.values, param.location, label, report)
+        ends = any(value.until for value in param.spec.values)
+        if ends and not param.spec.next_value:
+            report(
+                _problem(
+                    param.location,
+                    f"{label}: a value ends ('until'), so say who sets the next one and when "
+                    "('next_value')",
+                )
+            )
+
+
+def _check_periods(values: list, location: Location, label: str, report: Any) -> None:
+    """A value that ends is followed by the next from the very next day: no gap, no overlap."""
+    for value, following in itertools.pairwise(values):
+        if value.until is None:
+            continue
+        day_after = value.until + dt.timedelta(days=1)
+        if following.from_ > day_after:
+            report(
+                _problem(
+                    location,
+                    f"{label}: no value from {day_after} to {following.from_ - dt.timedelta(days=1)}"
+                    f" (the value from {value.from_} ends on {value.until})",
+                )
+            )
+        elif following.from_ < day_after:
+            report(
+                _problem(
+                    location,
+                    f"{label}: the value from {value.from_} runs until {value.until}, past the "
+                    f"next one from {following.from_}",
+                )
+            )
 
 
 def _check_municipalities(book: RuleBook, report: Any) -> None:

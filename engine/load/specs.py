@@ -113,6 +113,9 @@ class ParameterSpec(Spec):
     citation: Citation
     values: list[ParameterValue] = Field(default_factory=list)
     verify: str | None = None  # an open doubt about the figure, shown to reviewers
+    # Who sets the next value, and when: needed once a value ends (`until`), so that
+    # `engine figures` can say where a policy officer finds it.
+    next_value: str | None = None
     # Set by each municipality (schemes/gemeenten/); `values` here are the national default,
     # if the law has one. Without either, the outcome "depends on local policy".
     local: bool = False
