@@ -99,3 +99,43 @@ def test_the_figures_command_prints_one_line_each_with_source_and_next() -> None
 def test_the_figures_command_refuses_a_bad_date() -> None:
     result = cli("figures", "--until", "1-7-2027")
     assert result.returncode == 2 and "not a date" in result.stderr
+
+
+# --- sound: what is decided without a figure holds for every value it may get ---------------
+
+LATER = dt.date(2027, 1, 15)
+
+
+@pytest.mark.parametrize("factor", ["0.01", "0.5", "1", "1.5", "100"])
+def test_an_outcome_decided_without_the_new_figures_holds_for_any_of_them(factor: str) -> None:
+    """Each status the advice decides on 15-01-2027, with the norms unknown, is the status the
+    rules give for that household with the norms at any positive value: the last known ones
+    times a factor from a cent's worth to a hundredfold."""
+    from decimal import Decimal
+
+    from engine.explain.outcome import scheme_status
+    from engine.population.generate import generate
+    from engine.run.evaluate import run
+
+    plan = engine.load_plan()
+    ending = ending_figures(plan)
+    figures = {
+        f.name: plan.parameters[f.name].spec.values[-1].value * Decimal(factor)
+        for f in ending
+        if plan.parameters[f.name].spec.type == "money"
+    }
+    decided = weighed = 0
+    for data in generate(40, seed=26, today=LATER):
+        profile = engine.profile_from_dict(data)
+        unknown = run(plan, profile, LATER)
+        known = run(plan, profile, LATER, what_if=figures)
+        weighed += sum(
+            any(name.startswith("cijfer:") for name in over) for over in unknown.settled.values()
+        )
+        for scheme_id in plan.schemes:
+            status = scheme_status(unknown, scheme_id)
+            if status != "undetermined":
+                decided += 1
+                assert scheme_status(known, scheme_id) == status, (scheme_id, factor)
+    assert decided > 100  # the rule: most outcomes do not wait on a figure
+    assert weighed > 20  # and some are decided because every positive figure agrees
