@@ -20,6 +20,12 @@ def examples(full: int) -> int:
     return max(2, full * settings().max_examples // 100)
 
 
+def sized(full: int) -> int:
+    """A test's population size: `full` by default, a fifth in the fast loop (the `dev`
+    hypothesis profile), so that the loop still runs it on a smaller population."""
+    return max(20, full * settings().max_examples // 500)
+
+
 def plain(node: Any) -> Any:
     """A fresh copy in plain dicts and lists: no loader dicts, and no dict shared between two
     places (generated profiles share their ASSUMED_PERSON groups, which deepcopy keeps)."""

@@ -381,13 +381,36 @@ def test_parameter_values_switch_exactly_on_their_from_date(
 
 
 def test_the_advice_shows_the_parameter_value_of_the_day(tmp_path: Path) -> None:
-    plan = plan_of(tmp_path, RICH)
+    # the status reads 'rijk', so its rule bears on the outcome and is explained
+    rich_decides = {
+        "r.yaml": rules_file(
+            rule("x.rijk", "true", "{rijk: geld > grens}")
+            + rule("x.ja", "not rijk", "{status: eligible}"),
+            facts='rijk: {type: bool, label: {nl: "rijk", en: "rich"}}\n',
+        )
+    }
+    plan = plan_of(tmp_path, rich_decides)
     before = engine.advise(profile(money=150), dt.date(2025, 12, 31), plan).scheme("x")
     after = engine.advise(profile(money=150), dt.date(2026, 1, 1), plan).scheme("x")
     [step_before] = [s for s in before.explanation if s.rule == "x.rijk"]
     [step_after] = [s for s in after.explanation if s.rule == "x.rijk"]
     assert str(step_before.values["grens"]) == "100.00"
     assert str(step_after.values["grens"]) == "200.00"
+
+
+def test_a_why_line_only_where_it_bears_on_the_outcome(tmp_path: Path) -> None:
+    """Issue 24: 'rijk' is derived but the status does not read it: no "Waarom" line for it;
+    once the status reads it, its rule is explained."""
+    files = {
+        "r.yaml": rules_file(
+            rule("x.rijk", "true", "{rijk: geld > grens}")
+            + rule("x.ja", "p", "{status: eligible}"),
+            facts='rijk: {type: bool, label: {nl: "rijk", en: "rich"}}\n',
+        )
+    }
+    plan = plan_of(tmp_path, files)
+    x = engine.advise(profile(detained=True, money=150), DAY, plan).scheme("x")
+    assert [r.rule for r in x.explanation] == ["x.ja"]
 
 
 WINDOW = {

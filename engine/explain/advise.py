@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
@@ -17,6 +18,7 @@ from engine.compile.plan import POLICY_PREFIX, Plan, Rule, figure_gap_from, not_
 from engine.explain.format import STATUS_WORDS, day, fill, value_text
 from engine.explain.outcome import (
     applied_rules,
+    asked_for,
     fact_value,
     known_amounts,
     main_amount,
@@ -462,7 +464,7 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         next_steps=_items(view, "next_step"),
         deadlines=_deadlines(view),
         discretion_points=_discretion(view),
-        explanation=_explanation(view),
+        explanation=_explanation(view, status),
         decisive_conditions=_decisive(view) if status == "not_eligible" else [],
         missing_facts=missing,
         missing_questions=[question_text(plan, m, view.lang) for m in missing],
@@ -633,10 +635,57 @@ def _discretion(view: _SchemeView) -> list[DiscretionPoint]:
     return points
 
 
-def _explanation(view: _SchemeView) -> list[AppliedRule]:
-    """Each rule that decided something, once, with everything it concluded."""
+def _bearing(view: _SchemeView, status: str) -> set[str]:
+    """The facts the outcome rests on: from each output that counts for it (`asked_for`), what
+    the rule that decided it read, and so on back. A fact no rule decided (a default, an open
+    fact) rests on what every rule that could have decided it reads."""
+    trace, plan = view.trace, view.plan
+    index, steps = plan.cases.index, trace.dated.steps
+    todo = list(asked_for(trace, view.scheme_id, status, to_ask=False))
+    found = set(todo)
+    while todo:
+        fact = todo.pop()
+        rule = view.rule_of(fact)
+        if rule is not None:
+            reads: Iterable[str] = rule.reads
+        elif fact in index:
+            reads = (n for c in steps[index[fact]].candidates for n in c.rule.reads)
+        else:
+            continue  # an input
+        for name in reads:
+            if name not in found and name in index:
+                found.add(name)
+                todo.append(name)
+    return found | _said_alongside(view, found)
+
+
+def _said_alongside(view: _SchemeView, bearing: set[str]) -> set[str]:
+    """Facts no rule reads, there to explain ("the municipality sets the limit at 130% of your
+    norm", "it recounts your housing costs"): they bear where they read a fact the outcome
+    rests on, or a figure a rule it rests on reads."""
+    plan, readers = view.plan, view.plan.cases.readers
+    figures = set(bearing)
+    for fact in bearing:
+        if (rule := view.rule_of(fact)) is not None:
+            figures.update(n for n in rule.reads if n in plan.parameters)
+    return {
+        fact
+        for fact in view.facts
+        if fact not in bearing
+        and not readers.get(fact)
+        and (rule := view.rule_of(fact)) is not None
+        and not figures.isdisjoint(rule.reads)
+    }
+
+
+def _explanation(view: _SchemeView, status: str) -> list[AppliedRule]:
+    """Each rule that decided something the outcome rests on, once, with everything it
+    concluded: a "Waarom" line only where it bears on the outcome."""
+    bearing = _bearing(view, status)
     by_rule: dict[str, tuple[Rule, dict[str, Value]]] = {}
     for fact in view.facts:
+        if fact not in bearing:
+            continue
         rule = view.rule_of(fact)
         if rule is not None:
             by_rule.setdefault(rule.id, (rule, {}))[1][fact] = view.json_value(fact)
