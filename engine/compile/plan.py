@@ -143,6 +143,16 @@ class Plan:
             for scheme_id in self.schemes
         }
         self.cases = CaseSpace(self)  # what case analysis may split on (engine/run/settle.py)
+        # Per scheme, the facts no rule reads that are not outputs: there to explain.
+        outputs = {f for kinds in self.scheme_outputs.values() for fs in kinds.values() for f in fs}
+        self.scheme_notes: dict[str, tuple[str, ...]] = {
+            scheme_id: tuple(
+                f
+                for f in facts
+                if f in self.derived and f not in outputs and not self.cases.readers.get(f)
+            )
+            for scheme_id, facts in self.scheme_facts.items()
+        }
         # The order the facts files declare inputs and lists in: how questions break ties.
         self.declared = {name: i for i, name in enumerate([*self.inputs, *self.collections])}
         self._steps_for: dict[frozenset[str], frozenset[int]] = {}

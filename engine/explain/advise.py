@@ -346,6 +346,7 @@ class _Rendered:
         self.json: dict[str, Value] = {}
         self.texts: dict[str, str] = {}
         self.formatted: dict[str, str] = {}
+        self.rests_on: dict[str, tuple[str, ...]] = {}
 
 
 class _SchemeView:
@@ -362,6 +363,7 @@ class _SchemeView:
         self._json = shared.json
         self._texts = shared.texts
         self._formatted = shared.formatted
+        self._rests_on = shared.rests_on
 
     def value(self, name: str) -> Any:
         if name == "peildatum":  # the builtin: always known
@@ -635,47 +637,66 @@ def _discretion(view: _SchemeView) -> list[DiscretionPoint]:
     return points
 
 
-def _bearing(view: _SchemeView, status: str) -> set[str]:
-    """The facts the outcome rests on: from each output that counts for it (`asked_for`), what
-    the rule that decided it read, and so on back. A fact no rule decided (a default, an open
-    fact) rests on what every rule that could have decided it reads."""
-    trace, plan = view.trace, view.plan
-    index, steps = plan.cases.index, trace.dated.steps
-    todo = list(asked_for(trace, view.scheme_id, status, to_ask=False))
-    found = set(todo)
+def _bearing(view: _SchemeView, status: str) -> frozenset[str]:
+    """The facts the outcome rests on: from each output that counts for it (`asked_for`) or is
+    shown whatever the status (a next step, a duty, a date), what it rests on (`_rests_on`), and
+    the facts there to explain those (`_said_alongside`)."""
+    outputs = [
+        *asked_for(view.trace, view.scheme_id, status, to_ask=False),
+        *(
+            f
+            for kind in SHOWN_OUTPUTS
+            for f in view.outputs.get(kind, ())
+            if (value := view.value(f)) is True or isinstance(value, dt.date)
+        ),
+    ]
+    found = set(outputs)
+    todo = list(found)
     while todo:
-        fact = todo.pop()
+        for name in _rests_on(view, todo.pop()):
+            if name not in found:
+                found.add(name)
+                todo.append(name)
+    return frozenset(found | _said_alongside(view, found))
+
+
+SHOWN_OUTPUTS = ("obligation", "next_step", "deadline", "discretion", "referral")
+
+
+def _rests_on(view: _SchemeView, fact: str) -> tuple[str, ...]:
+    """The derived facts a fact rests on directly (once per advice): what the rule that decided
+    it read; for a fact no rule decided (a default, an open fact), what every rule that could
+    decide it reads."""
+    memo = view._rests_on
+    if fact not in memo:
+        index = view.plan.cases.index
         rule = view.rule_of(fact)
         if rule is not None:
             reads: Iterable[str] = rule.reads
-        elif fact in index:
-            reads = (n for c in steps[index[fact]].candidates for n in c.rule.reads)
         else:
-            continue  # an input
-        for name in reads:
-            if name not in found and name in index:
-                found.add(name)
-                todo.append(name)
-    return found | _said_alongside(view, found)
+            steps = view.trace.dated.steps
+            reads = {n for c in steps[index[fact]].candidates for n in c.rule.reads}
+        memo[fact] = tuple(n for n in reads if n in index)
+    return memo[fact]
 
 
-def _said_alongside(view: _SchemeView, bearing: set[str]) -> set[str]:
+def _said_alongside(view: _SchemeView, bearing: set[str]) -> frozenset[str]:
     """Facts no rule reads, there to explain ("the municipality sets the limit at 130% of your
     norm", "it recounts your housing costs"): they bear where they read a fact the outcome
     rests on, or a figure a rule it rests on reads."""
-    plan, readers = view.plan, view.plan.cases.readers
-    figures = set(bearing)
+    notes = view.plan.scheme_notes[view.scheme_id]
+    if not notes:
+        return frozenset()
+    parameters = view.plan.parameters
+    read = set(bearing)
     for fact in bearing:
         if (rule := view.rule_of(fact)) is not None:
-            figures.update(n for n in rule.reads if n in plan.parameters)
-    return {
+            read.update(n for n in rule.reads if n in parameters)
+    return frozenset(
         fact
-        for fact in view.facts
-        if fact not in bearing
-        and not readers.get(fact)
-        and (rule := view.rule_of(fact)) is not None
-        and not figures.isdisjoint(rule.reads)
-    }
+        for fact in notes
+        if (rule := view.rule_of(fact)) is not None and not read.isdisjoint(rule.reads)
+    )
 
 
 def _explanation(view: _SchemeView, status: str) -> list[AppliedRule]:
