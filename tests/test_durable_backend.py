@@ -257,3 +257,35 @@ def test_a_missing_parameter_is_the_native_evaluation_error(engine_here, example
     bare = dataclasses.replace(dated, params={}, peildatum=dt.date(2026, 1, 17))
     with pytest.raises(EvaluationError, match="has no value on 2026-01-17"):
         engine_here.derive(default_plan(), bare, facts)
+
+
+@needs_durable
+def test_one_backend_shared_by_threads_gives_each_its_own_answer(
+    durable: DurableBackend,
+) -> None:
+    """Issue 25: two threads, one backend, 20 households each: before the lock, 6 to 43 of the
+    advices were another household's and some calls raised UnpicklingError."""
+    peildatum = dt.date(2026, 1, 15)
+    households = [profile_from_dict(d) for d in generate(40, seed=25, today=peildatum)]
+    expected = [outcomes(engine.evaluate(p, peildatum, durable.plan)) for p in households]
+    got: dict[int, Any] = {}
+    failures: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def work(part: range) -> None:
+        barrier.wait()
+        try:
+            for _ in range(3):
+                for index in part:
+                    got[index] = outcomes(durable.evaluate(households[index], peildatum))
+                    assert got[index] == expected[index], index
+        except BaseException as exc:  # reported below, in the test's own thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(range(k, 40, 2),)) for k in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert [got[i] for i in range(40)] == expected

@@ -339,12 +339,53 @@ def test_yaml_file_with_bad_field(tmp_path: Path) -> None:
 
 
 def test_yaml_yes_is_not_a_bool_answer(tmp_path: Path) -> None:
-    # YAML 1.1 reads an unquoted yes as true; a quoted "yes" stays text and is refused
+    # yes is no answer to a yes/no field (YAML 1.2: only true and false are), quoted or not
     path = tmp_path / "p.yaml"
     path.write_text('members:\n  - {id: a, role: applicant, lives_in_netherlands: "yes"}\n')
     with pytest.raises(engine.ProfileError) as info:
         engine.profile_from_file(path)
     assert paths(info.value) == ["members[0].lives_in_netherlands"]
+
+
+def _yaml_profile(tmp_path: Path, bank: str, nationality: str = "NL") -> Path:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "members:\n  - {id: a, role: applicant, nationality: "
+        + nationality
+        + "}\nassets: {bank_and_cash: "
+        + bank
+        + "}\n"
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("written", "amount"),
+    [("0100", "100.00"), ("100", "100.00"), ("-0", "0.00"), ("-0.00", "0.00"), ("+5", "5.00")],
+)
+def test_yaml_numbers_are_read_as_yaml_1_2(tmp_path: Path, written: str, amount: str) -> None:
+    """Issue 25: YAML 1.1 read 0100 as octal (64); a zero never shows as -0.00."""
+    profile = engine.profile_from_file(_yaml_profile(tmp_path, written))
+    assert str(profile.assets.bank_and_cash) == amount
+
+
+@pytest.mark.parametrize("written", ["12:50", "0x10", "0o100", "1_000"])
+def test_yaml_1_1_number_forms_are_refused_by_path(tmp_path: Path, written: str) -> None:
+    """Issue 25: base 60 (12:50 was 770), hex, octal and 1_000 are no amounts: refused, naming
+    the field, not read as some other number."""
+    with pytest.raises(engine.ProfileError) as info:
+        engine.profile_from_file(_yaml_profile(tmp_path, written))
+    assert paths(info.value) == ["assets.bank_and_cash"]
+
+
+def test_an_exponent_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(engine.ProfileError, match="not a plain decimal number"):
+        engine.profile_from_file(_yaml_profile(tmp_path, "1e3"))
+
+
+def test_the_country_code_no_is_norway_not_false(tmp_path: Path) -> None:
+    profile = engine.profile_from_file(_yaml_profile(tmp_path, "0", nationality="NO"))
+    assert profile.members[0].nationality == "NO"
 
 
 @pytest.mark.parametrize("name", ["absent.json", "absent.yaml"])

@@ -7,6 +7,7 @@ blow up memory, and it keeps line numbers so that every later error can point at
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,32 @@ except ImportError:  # a PyYAML built without libyaml
     _PARSING = (yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser)
 
 
-class _Loader(
-    yaml.composer.Composer, *_PARSING, yaml.constructor.SafeConstructor, yaml.resolver.Resolver
+class _Yaml12Resolver(yaml.resolver.BaseResolver):
+    """Which plain scalars are numbers, yes/no, null or dates: YAML 1.2's core schema, not
+    PyYAML's YAML 1.1. Under 1.1 a bank balance typed `0100` is octal (64), `12:50` is base 60
+    (770) and the country code `NO` is false; under 1.2 they are 100, a text and a text, and a
+    text where a number belongs is refused by the field that wants the number."""
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    (
+        "float",
+        r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"
+        r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$",
+        "-+0123456789.",
+    ),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    # not in the core schema, but a date is what every profile and rules file needs
+    ("timestamp", r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$", "0123456789"),
 ):
+    _Yaml12Resolver.add_implicit_resolver(
+        f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first)
+    )
+
+
+class _Loader(yaml.composer.Composer, *_PARSING, yaml.constructor.SafeConstructor, _Yaml12Resolver):
     """A safe loader without aliases and with a node budget."""
 
     def __init__(self, stream: str):
@@ -50,7 +74,7 @@ class _Loader(
             parsing.__init__(self)
         yaml.composer.Composer.__init__(self)
         yaml.constructor.SafeConstructor.__init__(self)
-        yaml.resolver.Resolver.__init__(self)
+        _Yaml12Resolver.__init__(self)
         self._nodes = 0
         self._depth = 0
 
@@ -149,9 +173,14 @@ _Loader.add_constructor(
     "tag:yaml.org,2002:timestamp",
     _guarded(yaml.SafeLoader.construct_yaml_timestamp, "date (YYYY-MM-DD, existing day)"),
 )
-_Loader.add_constructor(
-    "tag:yaml.org,2002:int", _guarded(yaml.SafeLoader.construct_yaml_int, "number")
-)
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    """A whole number in base 10, as YAML 1.2 reads it: `0100` is a hundred, never octal."""
+    return int(loader.construct_scalar(node), 10)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _guarded(_construct_int, "number"))
 _Loader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     lambda loader, node: loader.construct_mapping(node),

@@ -61,6 +61,8 @@ def _money(value: Any) -> Decimal:
         raise ValueError("an amount cannot be negative here")
     if value > MAX_MONEY:
         raise ValueError("the amount is implausibly large")
+    if value == 0:
+        value = Decimal(0)  # "-0" is zero, never shown as -0.00
     return value.quantize(CENT)  # canonical: 210, 210.0 and 210.00 are one amount
 
 

@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import multiprocessing
 import signal
+import threading
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -148,6 +149,9 @@ class DurableBackend:
         self._process: Any = None
         self._conn: Connection | None = None
         self._started = 0
+        # One worker answers one question at a time over one pipe: a caller holds the lock from
+        # its question to its answer, so two threads never read each other's replies.
+        self._lock = threading.RLock()
 
     # -- the public surface -------------------------------------------------------------
 
@@ -182,6 +186,10 @@ class DurableBackend:
 
     def close(self) -> None:
         """Stop the worker (a new one starts on the next call)."""
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
         process, conn = self._process, self._conn
         self._process = self._conn = None
         if conn is not None:
@@ -227,12 +235,13 @@ class DurableBackend:
         return parent
 
     def _ask(self, command: str, *args: Any) -> Any:
-        conn = self._start()
-        try:
-            conn.send((command, *args))
-        except OSError:
-            self._died(command)
-        reply = self._receive(command)
+        with self._lock:
+            conn = self._start()
+            try:
+                conn.send((command, *args))
+            except OSError:
+                self._died(command)
+            reply = self._receive(command)
         if reply[0] == "ok":
             return reply[1:]
         _, kind, message = reply
