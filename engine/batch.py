@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from engine.compile.plan import Plan
 from engine.errors import ProfileError
 from engine.explain.outcome import outcomes
+from engine.files import atomic_path
 from engine.model.profile import profile_from_dict
 from engine.population.table import (
     INVALID,
@@ -143,21 +144,18 @@ def chunk_results(
 
 @contextmanager
 def writer(path: Path) -> Iterator[Callable[[pa.RecordBatch], None]]:
-    """Writes result batches as they come, to a partial file that becomes `path` only when
-    the run completes: a failed run leaves no results that look like a finished one."""
-    partial = path.with_name(path.name + ".partial")
-    if path.suffix == ".parquet":
-        sink: Any = pq.ParquetWriter(partial, RESULT_SCHEMA, compression="zstd")
-    else:
-        sink = pa_csv.CSVWriter(partial, RESULT_SCHEMA)
-    try:
-        yield sink.write_batch
-    except BaseException:
-        sink.close()
-        partial.unlink(missing_ok=True)
-        raise
-    sink.close()
-    partial.replace(path)
+    """Writes result batches as they come, to a private partial file that becomes `path` only
+    when the run completes (engine/files.py): a failed or interrupted run leaves no results that
+    look like a finished one, and two runs on one `path` each leave a whole file."""
+    with atomic_path(path) as partial:
+        if path.suffix == ".parquet":
+            sink: Any = pq.ParquetWriter(partial, RESULT_SCHEMA, compression="zstd")
+        else:
+            sink = pa_csv.CSVWriter(partial, RESULT_SCHEMA)
+        try:
+            yield sink.write_batch
+        finally:
+            sink.close()
 
 
 def read_results(path: Path | str) -> Iterator[dict[str, Any]]:

@@ -19,6 +19,7 @@ from engine.cli_policy import POLICY_COMMANDS, add_policy_commands, parse_date
 from engine.compile.plan import Plan
 from engine.errors import EngineError
 from engine.explain.text import advice_text
+from engine.files import ENVIRONMENT_ERRORS, finish_stdout, write_text
 from engine.model.advice import Advice
 from engine.model.profile import Profile, profile_from_file
 
@@ -107,24 +108,37 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        finish_stdout()  # a full disk is an error here, not a cut-off output and exit 0
+        return code
     except EngineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
+        print("interrupted: no output file was changed", file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python's exit flush quiet
         return 0
-    except Exception as exc:  # a bug: say so in one line; ENGINE_DEBUG=1 shows the traceback
-        if os.environ.get("ENGINE_DEBUG"):
-            raise
-        print(
-            f"internal error ({type(exc).__name__}); please report it. "
-            "Run with ENGINE_DEBUG=1 for details.",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
+    except OSError as exc:
+        if exc.errno not in ENVIRONMENT_ERRORS:
+            return _internal_error(exc)
+        print(f"error: cannot write the output: {exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    """A bug: say so in one line; ENGINE_DEBUG=1 shows the traceback."""
+    if os.environ.get("ENGINE_DEBUG"):
+        raise exc
+    print(
+        f"internal error ({type(exc).__name__}); please report it. "
+        "Run with ENGINE_DEBUG=1 for details.",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
 
 
 def cmd_advise(args: argparse.Namespace) -> int:
@@ -276,9 +290,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
     else:
         print(words["done"])
     if args.save is not None:
-        args.save.write_text(
-            json.dumps(session.profile, indent=2, default=str) + "\n", encoding="utf-8"
-        )
+        write_text(args.save, json.dumps(session.profile, indent=2, default=str) + "\n")
     sys.stdout.write("\n" + advice_text(session.advice))
     return 0
 

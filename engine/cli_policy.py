@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import EngineError
+from engine.files import write_text
 
 EXIT_FINDINGS = 1
 DIFF_SHOWN = 25
@@ -253,7 +254,7 @@ def _write_report(
         if population is not None
         else Population("Profielen uit de scenario's.", synthetic=False),
     )
-    args.report.write_text(render_impact(impact, plan, about), encoding="utf-8")
+    write_text(args.report, render_impact(impact, plan, about))
     print(f"report written to {args.report}")
 
 

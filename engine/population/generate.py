@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from engine.files import atomic_path
 from engine.population.marginals import Marginals, load_marginals
 from engine.population.table import DATES, SCHEMA, PopulationError, profile_of, to_csv_cells
 
@@ -67,16 +68,19 @@ def write_population(
     }
     schema = SCHEMA.with_metadata(metadata)
     batches = household_batches(count, seed, peildatum, marginals)
-    if path.suffix == ".parquet":
-        with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+    if path.suffix not in (".parquet", ".csv"):
+        raise PopulationError(f"'{path.name}': write a population to .parquet or .csv")
+    # to a private partial file that becomes `path` only once every household is in it: an
+    # interrupted run leaves no population that looks whole (engine/files.py)
+    with atomic_path(path) as partial:
+        if path.suffix == ".csv":
+            _write_csv(partial, batches, progress)
+            return
+        with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
             for batch in batches:
                 writer.write_batch(batch.replace_schema_metadata(metadata))
                 if progress:
                     progress(batch.num_rows)
-    elif path.suffix == ".csv":
-        _write_csv(path, batches, progress)
-    else:
-        raise PopulationError(f"'{path.name}': write a population to .parquet or .csv")
 
 
 def _write_csv(

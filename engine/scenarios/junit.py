@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from engine.files import atomic_path
 from engine.scenarios.suite import Outcome
 
 
@@ -26,4 +27,5 @@ def write_junit(outcomes: list[Outcome], path: Path) -> None:
         elif outcome.failures:
             failure = ET.SubElement(case, "failure", message=outcome.failures[0])
             failure.text = "\n".join([f"source: {scenario.source}", *outcome.failures])
-    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+    with atomic_path(path) as partial:
+        ET.ElementTree(suite).write(partial, encoding="utf-8", xml_declaration=True)
