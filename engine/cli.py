@@ -19,13 +19,15 @@ from engine.cli_policy import POLICY_COMMANDS, add_policy_commands, parse_date
 from engine.compile.plan import Plan
 from engine.errors import EngineError
 from engine.explain.text import advice_text
-from engine.files import ENVIRONMENT_ERRORS, finish_stdout, write_text
+from engine.files import ENVIRONMENT_ERRORS, finish_stdout, read_bytes, write_text
+from engine.load.yaml_source import MAX_FILE_BYTES
 from engine.model.advice import Advice
 from engine.model.profile import Profile, profile_from_file
 
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+MAX_ADVICE_BYTES = 20_000_000  # an advice to replay; the largest household's is under 1 MB
 
 
 class _Parser(argparse.ArgumentParser):
@@ -269,7 +271,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
         start = (
             read_yaml_file(args.profile)
             if args.profile.suffix != ".json"
-            else json.loads(args.profile.read_text(encoding="utf-8"))
+            else json.loads(read_bytes(args.profile, MAX_FILE_BYTES).decode("utf-8"))
         )
     session = IntakeSession(start, args.on or dt.date.today(), load_plan(args.rules), args.lang)
     words = INTAKE_TEXT[args.lang]
@@ -299,9 +301,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from engine.replay import ReplayError, replay
 
     try:
-        original = args.advice.read_text(encoding="utf-8")
+        original = read_bytes(args.advice, MAX_ADVICE_BYTES).decode("utf-8")
     except OSError as exc:
         raise ReplayError(f"cannot read the advice: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ReplayError("the advice is not UTF-8 text") from None
     result = replay(original, profile_from_file(args.profile), load_plan(args.rules))
     if result.identical:
         print("identical: the advice is reproduced byte for byte")

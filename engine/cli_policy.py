@@ -159,6 +159,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
         total_month = summary.monthly_total.get(scheme_id)
         paid = f"; {money(total_month, 'nl')} per month" if total_month else ""
         print(f"  {scheme_id}: {counts}{paid}")
+    if summary.households and summary.invalid == summary.households:
+        raise PolicyCommandError(
+            f"not one household in '{args.population.name}' is valid as a profile; the "
+            "results name the fields at fault for each"
+        )
     return 0
 
 

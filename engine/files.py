@@ -1,4 +1,9 @@
-"""Writing output files so that nothing is lost and nothing half-written looks finished.
+"""Reading input files within bounds, and writing output files so that nothing is lost and
+nothing half-written looks finished.
+
+Every file the engine reads whole (a profile, a rules file, an advice to replay) is read by
+`read_bytes`: a regular file only (a FIFO would hang, /dev/zero would fill the memory, also
+behind a link) and at most a stated number of bytes.
 
 Every file the engine writes (batch results, populations, reports, a saved intake, JUnit XML)
 goes through `atomic_path`: it is written to a private temporary file in the target folder (a
@@ -20,6 +25,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from engine.errors import EngineError
+
+
+def read_bytes(path: Path | str, limit: int) -> bytes:
+    """A regular file's content, if it is at most `limit` bytes. Anything else raises OSError
+    with a readable `strerror`, as a missing file does."""
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; the open file is checked, not the
+    # name, so a link swapped in between cannot slip past
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(errno.EINVAL, "it is not a regular file")
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"the file is larger than {limit} bytes")
+    return data
 
 
 class OutputError(EngineError):

@@ -7,7 +7,7 @@ an undetermined outcome can say exactly what to ask. Money is Decimal euros; dat
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 CENT = Decimal("0.01")
@@ -65,7 +65,12 @@ def merge_unknown(*values: Any) -> Unknown:
 
 def to_cents(amount: Decimal | int) -> Decimal:
     """Round euros to whole cents, half away from zero, as the published norm tables do."""
-    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    try:
+        return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than a Decimal holds: no amount anyone is owed
+        from engine.errors import EvaluationError
+
+        raise EvaluationError("an amount is too large to show in cents") from None
 
 
 def age_on(birth_date: date, on: date) -> int:

@@ -6,6 +6,7 @@ stand where money is expected (`vermogen > 0`); money never mixes with dates or 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from engine.lang import ir
@@ -172,8 +173,23 @@ def _call(node: ir.Call, scope: Scope) -> str:
     return signature(node, types)
 
 
+# aantal(), som(), er_is() and voor_alle() inside one another: the cost is the number of items
+# to the power of the depth (29 children, 8 deep, is beyond any time limit); the law needs 1.
+MAX_COLLECTION_NESTING = 2
+
+
+def _collection_depth(node: ir.Node) -> int:
+    inner = max((_collection_depth(child) for child in ir.children(node)), default=0)
+    return inner + 1 if isinstance(node, ir.Call) and node.func in COLLECTION_FUNCTIONS else inner
+
+
 def _collection_call(node: ir.Call, scope: Scope) -> str:
     name, args = node.func, node.args
+    if _collection_depth(node) > MAX_COLLECTION_NESTING:
+        raise ExpressionTypeError(
+            f"'{node.text}': aantal(), som(), er_is() and voor_alle() nest at most "
+            f"{MAX_COLLECTION_NESTING} deep (the cost grows as the items to that power)"
+        )
     arity = (2, 3) if name == "som" else (2,)
     if len(args) not in arity:
         raise ExpressionTypeError(
@@ -222,10 +238,20 @@ def _fixed(result: str, *params: str):
     return signature
 
 
+MAX_DECIMALS = 10
+
+
 def _round(node: ir.Call, types: list[str]) -> str:
     if types == ["money"]:
         return "money"
     if len(types) == 2 and numeric(types[0]) and types[1] == "number":
+        places = node.args[1]
+        if isinstance(places, ir.Const) and not (
+            places.value == int(places.value) and 0 <= places.value <= MAX_DECIMALS
+        ):
+            raise ExpressionTypeError(
+                f"'{node.text}': afgerond() rounds to 0 to {MAX_DECIMALS} decimals"
+            )
         return types[0]
     raise ExpressionTypeError(
         f"'{node.text}': afgerond(bedrag) rounds money to cents; afgerond(getal, decimalen) a number"
@@ -240,12 +266,22 @@ def _abs(node: ir.Call, types: list[str]) -> str:
 
 def _date(node: ir.Call, types: list[str]) -> str:
     if len(types) != 3 or not all(
-        isinstance(a, ir.Const) and a.type == "number" for a in node.args
+        isinstance(a, ir.Const) and a.type == "number" and a.value == int(a.value)
+        for a in node.args
     ):
         raise ExpressionTypeError(
             f"'{node.text}': datum(jaar, maand, dag) takes three whole numbers"
         )
+    try:
+        day = dt.date(*(int(a.value) for a in node.args))  # type: ignore[attr-defined]
+    except (ValueError, OverflowError):
+        day = None
+    if day is None or not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ExpressionTypeError(f"'{node.text}': not a day in the calendar (1880 to 2200)")
     return "date"
+
+
+EARLIEST_DAY, LATEST_DAY = dt.date(1880, 1, 1), dt.date(2200, 12, 31)  # as the profile's dates
 
 
 FUNCTIONS = {

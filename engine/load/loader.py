@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from engine.errors import Location, Problem
+from engine.files import read_bytes
 from engine.load.specs import (
     Citation,
     CollectionSpec,
@@ -29,7 +30,7 @@ from engine.load.specs import (
     Source,
     Texts,
 )
-from engine.load.yaml_source import YamlError, line_of, read_yaml_file
+from engine.load.yaml_source import MAX_FILE_BYTES, YamlError, line_of, read_yaml_file
 
 FACTS_FILE = "facts.yaml"
 
@@ -148,7 +149,7 @@ def _read(book: RuleBook, path: Path, model: type[BaseModel]) -> tuple[Any, Any,
     name = _display(book, path)
     try:
         document = read_yaml_file(path, name)
-        book.texts.append((name, path.read_bytes()))
+        book.texts.append((name, read_bytes(path, MAX_FILE_BYTES)))
     except YamlError as exc:
         book.problems.append(exc.problem)
         return None

@@ -7,6 +7,7 @@ blow up memory, and it keeps line numbers so that every later error can point at
 
 from __future__ import annotations
 
+import errno
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import yaml
 
 from engine.errors import Location, Problem
+from engine.files import read_bytes
 
 MAX_FILE_BYTES = 2_000_000
 MAX_NODES = 200_000
@@ -225,17 +227,16 @@ def read_yaml_text(text: str, name: str) -> Any:
 
 def read_yaml_file(path: Path, display_name: str | None = None) -> Any:
     name = display_name or str(path)
+    data = b""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise YamlError(
-                Problem(Location(name), f"the file is larger than {MAX_FILE_BYTES} bytes")
-            )
-        data = path.read_bytes()
+        data = read_bytes(path, MAX_FILE_BYTES)
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise YamlError(Problem(Location(name, line), "the file is not UTF-8 text")) from None
     except OSError as exc:
+        if exc.errno == errno.EFBIG:
+            raise YamlError(Problem(Location(name), exc.strerror)) from None
         raise YamlError(Problem(Location(name), f"cannot read the file: {exc.strerror}")) from None
     return read_yaml_text(text, name)
 

@@ -532,20 +532,18 @@ def profile_from_file(path: Path | str) -> Profile:
     As in profile_from_dict, errors are raised outside the `except` clauses: a JSON or YAML
     error holds the file's text (JSONDecodeError.doc, a YAML mark's buffer).
     """
+    from engine.files import read_bytes
     from engine.load.yaml_source import MAX_FILE_BYTES, YamlError, read_yaml_file
 
     path = Path(path)
     problem = None
     if path.suffix.lower() == ".json":
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:  # as for YAML: bounded memory and time
-                problem = f"the file is larger than {MAX_FILE_BYTES} bytes"
-            else:
-                data = json.loads(
-                    path.read_text(encoding="utf-8"),
-                    parse_float=Decimal,
-                    object_pairs_hook=_no_duplicate_keys,
-                )
+        try:  # as for YAML: a regular file, bounded memory and time
+            data = json.loads(
+                read_bytes(path, MAX_FILE_BYTES).decode("utf-8"),
+                parse_float=Decimal,
+                object_pairs_hook=_no_duplicate_keys,
+            )
         except OSError as exc:
             problem = f"cannot read the profile: {exc.strerror}"
         except (ValueError, RecursionError) as exc:

@@ -175,9 +175,12 @@ def profile_of(row: dict[str, Any]) -> dict[str, Any]:
 
 def count_rows(path: Path) -> int | None:
     """Households in a Parquet file (from its footer); None for CSV, known only when read."""
-    if path.suffix == ".parquet":
+    if path.suffix != ".parquet" or not path.is_file():
+        return None  # reading it says what is wrong
+    try:
         return pq.ParquetFile(path).metadata.num_rows
-    return None
+    except (pa.ArrowException, OSError):
+        raise PopulationError(f"'{path.name}' is not a readable Parquet file") from None
 
 
 def read_batches(path: Path, chunk_size: int) -> Iterator[list[dict[str, Any]]]:
@@ -201,7 +204,7 @@ def read_record_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]
     A CSV cell that does not convert to its column's type leaves the row in, with that cell
     unknown and the column named under INVALID, so that one bad row does not stop a run.
     """
-    if not path.is_file():
+    if not path.is_file():  # also a FIFO or a device: never opened, it could hang
         raise PopulationError(f"no population file at '{path}'")
     if path.suffix == ".parquet":
         yield from _parquet_batches(path, chunk_size)
@@ -225,6 +228,8 @@ def _parquet_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:
             yield batch.cast(SCHEMA, safe=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise PopulationError(f"'{path.name}': its columns do not have the table's types") from None
+    except (pa.ArrowException, OSError):
+        raise PopulationError(f"'{path.name}' is damaged or cut short; write it again") from None
 
 
 def _csv_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:

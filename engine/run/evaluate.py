@@ -106,11 +106,20 @@ def run(
     if schemes is not None:
         needed = plan.steps_for(schemes)
         steps = tuple(step for index, step in enumerate(steps) if index in needed)
-    try:
-        for step in steps:
+    for step in steps:
+        try:
             facts[step.fact] = derive(step, ctx, trace)
-    except KeyError as exc:
-        raise EvaluationError(f"parameter {exc} has no value on {peildatum.isoformat()}") from None
+        except KeyError as exc:
+            raise EvaluationError(
+                f"parameter {exc} has no value on {peildatum.isoformat()}"
+            ) from None
+        except (ArithmeticError, ValueError, OverflowError):
+            # a rule that checks but cannot be computed for this household (a number beyond
+            # what a Decimal holds, a rounding to an impossible place): clear, never a crash
+            raise EvaluationError(
+                f"the rules for '{step.fact}' cannot be computed for this household "
+                "(a number out of range)"
+            ) from None
     settle(trace, schemes)
     return trace
 

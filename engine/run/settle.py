@@ -180,6 +180,8 @@ class _Search:
                 raise _Open() from None  # a branch the rules cannot evaluate: do not guess
             except TypeError:
                 raise _Open() from None  # a range where only a number will do (a date sum)
+            except (ArithmeticError, ValueError, OverflowError):
+                raise _Open() from None  # a bound beyond what a Decimal holds: do not guess
             self._decided = scratch.decided_by.get(step.fact)
             if type(value) is Unknown and step.fact in settled:
                 value = trace.facts[step.fact]  # settled for every answer already
