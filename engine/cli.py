@@ -17,7 +17,7 @@ from pathlib import Path
 from engine.api import ENGINE_VERSION, advise, check_rules, load_plan
 from engine.cli_policy import POLICY_COMMANDS, add_policy_commands, parse_date
 from engine.compile.plan import Plan
-from engine.errors import EngineError
+from engine.errors import EngineError, printable
 from engine.explain.text import advice_text
 from engine.files import ENVIRONMENT_ERRORS, finish_stdout, read_bytes, write_text
 from engine.load.yaml_source import MAX_FILE_BYTES
@@ -311,14 +311,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print("identical: the advice is reproduced byte for byte")
         return 0
     print("different: the advice is not reproduced")
+    if not (
+        result.plan_changed
+        or result.changed_rules
+        or result.changed_parameters
+        or result.changed_outcomes
+    ):
+        print("  the same outcomes, but the file's bytes differ (line endings, spacing or a text)")
     if result.plan_changed:
         print("  the rules have changed since (another plan hash)")
+    # what the advice file says is printed escaped: a tampered receipt cannot fake a line
     for rule in result.changed_rules:
-        print(f"  rule changed, added or removed: {rule}")
+        print(printable(f"  rule changed, added or removed: {rule}"))
     for name, (old, new) in result.changed_parameters.items():
-        print(f"  parameter {name}: {old} -> {new}")
+        print(printable(f"  parameter {name}: {old} -> {new}"))
     for scheme, (old, new) in result.changed_outcomes.items():
-        print(f"  outcome {scheme}: {old} -> {new}")
+        print(printable(f"  outcome {scheme}: {old} -> {new}"))
     return EXIT_FINDINGS
 
 

@@ -530,7 +530,8 @@ class Mutated:
         self.household = False  # members added, removed, copied or given another role or id
         self.root = False  # the whole profile replaced
         self.deep = False  # junk nested thousands of levels deep
-        self.odd_root_key = False  # a key that is not text at the top: its mapping is the profile
+        # a key at the top that is unknown or not text: named by its mapping, the profile
+        self.odd_root_key = False
 
     def set(self, path: tuple[Any, ...], value: Any) -> None:
         if not path:
@@ -586,6 +587,7 @@ def mutate_once(data: st.DataObject, mutated: Mutated) -> None:
             key += "_extra"
         node[key] = fresh(data, JUNK, "value")
         mutated.note((*path, key))
+        mutated.odd_root_key |= not path  # named by its mapping, never by its text
     elif operation == "odd key":
         key = fresh(data, ODD_KEYS, "key")
         node[key] = fresh(data, ATOMS, "value")
@@ -756,7 +758,8 @@ def _one_bad_value(seed: int, data: st.DataObject) -> None:
         name = fresh(data, KEYS, "key")
         name += "_extra" if name in model.model_fields else ""
         mutated.set((*path, name), fresh(data, JUNK, "value"))
-        named = [*path, name]
+        mutated.odd_root_key = not path
+        named = list(path)  # its mapping: the key may be a value, never echoed
     else:
         mutated.set((*path, fresh(data, ODD_KEYS, "key")), None)
         mutated.odd_root_key = not path
@@ -830,15 +833,24 @@ def test_empty_huge_and_odd_households() -> None:
 # Fixed cases the properties rely on
 
 
-def test_the_path_names_an_unknown_key_however_it_is_written() -> None:
-    for key in ["colour", "a(b)", "x[0]", "", "line\nbreak", "\u202eevil", "members[0].id"]:
+def test_an_unknown_key_is_named_by_its_mapping_never_by_its_text() -> None:
+    """Issue 25: a key may be a value typed in the wrong place (`"98765.43": 1`): the error
+    names its mapping and, at most, the known field it resembles, never the key."""
+    keys = ["colour", "a(b)", "x[0]", "", "line\nbreak", "\u202eevil", "98765.43", "Jan Jansen"]
+    for key in keys:
         document = copy.deepcopy(FULL_PROFILE)
         document["members"][1]["work"][key] = 1
         with pytest.raises(ProfileError) as info:
             engine.profile_from_dict(document)
-        [(path, _)] = info.value.errors
-        assert resolve(document, path) == ["members", 1, "work", key], path
+        [(path, message)] = info.value.errors
+        assert resolve(document, path) == ["members", 1, "work"], path
+        assert message.startswith("a field the profile does not know")
         assert "\n" not in str(info.value)
+        assert not key or key not in str(info.value)
+    document = copy.deepcopy(FULL_PROFILE)
+    document["assets"]["bank_and_csh"] = 1
+    with pytest.raises(ProfileError, match="did you mean 'bank_and_cash'"):
+        engine.profile_from_dict(document)
 
 
 def test_a_key_that_is_not_text_is_named_by_its_mapping() -> None:

@@ -162,3 +162,79 @@ def test_a_batch_in_which_no_household_is_valid_is_exit_2(tmp_path: Path) -> Non
     result = cli("batch", str(population), "--out", str(tmp_path / "r.csv"))
     assert result.returncode == 2, result.stdout + result.stderr
     assert "not one household" in result.stderr
+
+
+def test_no_rule_may_read_the_bsn(tmp_path: Path) -> None:
+    """Issue 25: a rule base could read the BSN and print it in a text; check refuses it."""
+    from rulebase import FACTS
+
+    facts = FACTS + (
+        "  bsn:\n    type: text\n    from: applicant.bsn\n"
+        '    label: {nl: "bsn", en: "bsn"}\n    question: {nl: "bsn?", en: "bsn?"}\n'
+    )
+    write_base(
+        tmp_path, {"r.yaml": rules_file(rule("x.r", "true", "{status: eligible}"))}, facts=facts
+    )
+    errors = [str(p) for p in engine.check_rules(tmp_path).errors]
+    assert any("rules/facts.yaml" in e and "'bsn' identifies a person" in e for e in errors), errors
+
+
+# --- leaks and tampering (issue 25 step 3) ----------------------------------------------------
+
+
+def test_a_rule_text_with_a_control_character_or_a_line_break_is_refused(tmp_path: Path) -> None:
+    text = rule("x.r", "true", "{status: eligible}").replace(
+        '{nl: "Regel x.r"', '{nl: "Regel\\n\\u001b[2Jx.r"'
+    )
+    write_base(tmp_path, {"r.yaml": rules_file(text)})
+    errors = [str(p) for p in engine.check_rules(tmp_path).errors]
+    assert errors and all("\n" not in e and "\x1b" not in e for e in errors)
+
+
+def test_a_link_in_a_citation_is_a_web_address(tmp_path: Path) -> None:
+    text = rule("x.r", "true", "{status: eligible}").replace(
+        '{article: "2"}', '{article: "2", url: "javascript:alert(1)"}'
+    )
+    write_base(tmp_path, {"r.yaml": rules_file(text)})
+    errors = [str(p) for p in engine.check_rules(tmp_path).errors]
+    assert any(e.startswith("rules/x/r.yaml:7:") and "citation.url" in e for e in errors)
+
+
+def test_a_file_name_with_escape_codes_is_printed_escaped(tmp_path: Path) -> None:
+    write_base(tmp_path, {"r\x1b[31m.yaml": "rules: [\n"})
+    result = cli("check", str(tmp_path))
+    assert result.returncode != 0
+    assert "\x1b" not in result.stdout + result.stderr
+    assert "\\x1b[31m" in result.stdout + result.stderr
+
+
+def test_replay_prints_a_tampered_receipt_escaped(tmp_path: Path) -> None:
+    advice = _advice_json()
+    advice["receipt"]["rules"]["pw.fake\nidentical: the advice is reproduced byte for byte"] = "0"
+    path = tmp_path / "advies.json"
+    path.write_text(json.dumps(advice, indent=2) + "\n")
+    result = cli("replay", str(path), str(EXAMPLE))
+    assert result.returncode == 1
+    assert "\nidentical" not in result.stdout
+    assert "\\nidentical" in result.stdout
+
+
+def test_a_crlf_copy_of_an_advice_is_not_byte_for_byte(tmp_path: Path) -> None:
+    original = cli("advise", str(EXAMPLE), "--on", "2026-01-15", "--format", "json").stdout
+    path = tmp_path / "advies.json"
+    path.write_bytes(original.replace("\n", "\r\n").encode("utf-8"))
+    result = cli("replay", str(path), str(EXAMPLE))
+    assert result.returncode == 1
+    assert "file's bytes differ" in result.stdout
+
+
+def test_the_input_hash_does_not_depend_on_the_order_of_the_members() -> None:
+    from support import load_example
+
+    from engine.run.evaluate import input_hash
+
+    data = load_example()
+    turned = {**data, "members": list(reversed(data["members"]))}
+    assert input_hash(engine.profile_from_dict(data)) == input_hash(
+        engine.profile_from_dict(turned)
+    )

@@ -103,9 +103,10 @@ MUTATIONS = [
     ),
     ("amount too large", _set("assets", "bank_and_cash", value=10**12), "assets.bank_and_cash"),
     ("amount as list", _set("assets", "bank_and_cash", value=[SENTINEL]), "assets.bank_and_cash"),
-    ("unknown field", _set("members", 0, "colour", value=SENTINEL), "members[0].colour"),
-    ("unknown top field", _set("colour", value=SENTINEL), "colour"),
-    ("unknown nested field", _set("assets", "car", value=SENTINEL), "assets.car"),
+    # an unknown key is named by its mapping: the key may be a value typed in the wrong place
+    ("unknown field", _set("members", 0, "colour", value=SENTINEL), "members[0]"),
+    ("unknown top field", _set("colour", value=SENTINEL), "(profile)"),
+    ("unknown nested field", _set("assets", "car", value=SENTINEL), "assets"),
     (
         "unknown enum value",
         _set("members", 1, "relation_to_applicant", value=SENTINEL),

@@ -25,17 +25,23 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Texts(Spec):
-    """A text in Dutch (B1, klare taal) and English."""
+# What a text shown to a person may hold: no control or direction characters (they could move
+# a terminal's cursor, fake a line or make a text read otherwise than it is).
+PLAIN_TEXT = r"^[^\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
+WEB_ADDRESS = r"^https?://[^\s<>\"'`]+$"  # a link in an advice: the web, never javascript:
 
-    nl: str = Field(min_length=1)
-    en: str = Field(min_length=1)
+
+class Texts(Spec):
+    """A text in Dutch (B1, klare taal) and English, on one line."""
+
+    nl: str = Field(min_length=1, pattern=PLAIN_TEXT)
+    en: str = Field(min_length=1, pattern=PLAIN_TEXT)
 
 
 class Law(Spec):
     name: str = Field(min_length=1)
     bwb: str = Field(pattern=r"^BWBR\d{7}$")
-    url: str | None = None
+    url: str | None = Field(default=None, pattern=WEB_ADDRESS)
 
 
 class Citation(Spec):
@@ -46,7 +52,7 @@ class Citation(Spec):
     article: str = Field(min_length=1)
     lid: str | None = None
     sub: str | None = None
-    url: str | None = None
+    url: str | None = Field(default=None, pattern=WEB_ADDRESS)
 
     @field_validator("article", "lid", "sub", mode="before")
     @classmethod
@@ -82,7 +88,7 @@ class Window(Spec):
 
 class Source(Spec):
     title: str = Field(min_length=1)
-    url: str = Field(min_length=1)
+    url: str = Field(min_length=1, pattern=WEB_ADDRESS)
     applies_from: dt.date | None = None
     note: str | None = None
 

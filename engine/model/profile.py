@@ -10,6 +10,8 @@ never the value that was given.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -505,6 +507,31 @@ def _error_path(loc: tuple[Any, ...], data: Any) -> str:
     return "".join(parts) or "(profile)"
 
 
+def _unknown_field(key: Any) -> str:
+    close = difflib.get_close_matches(str(key), _field_names(), n=1, cutoff=0.8)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"a field the profile does not know{hint}"
+
+
+@functools.cache
+def _field_names() -> tuple[str, ...]:
+    """Every field name of the profile model and the models inside it."""
+    names: set[str] = set()
+    todo: list[Any] = [Profile]
+    seen: set[Any] = set()
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            names.add(name)
+            for inner in _annotations(field.annotation):
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    todo.append(inner)
+    return tuple(sorted(names))
+
+
 def profile_from_dict(data: Any) -> Profile:
     """Validate a profile; raise ProfileError that names field paths and never echoes values.
 
@@ -519,8 +546,15 @@ def profile_from_dict(data: Any) -> Profile:
         problems = []
         for error in exc.errors(include_input=False, include_url=False):
             message = error["msg"].removeprefix("Value error, ")
-            loc = error["loc"][:-1] if error["type"] == "invalid_key" else error["loc"]
-            problems.append((_error_path(loc, data), message))  # a key not text: its mapping
+            loc = error["loc"]
+            if error["type"] == "invalid_key":
+                loc = loc[:-1]  # a key not text: its mapping
+            elif error["type"] == "extra_forbidden":
+                # the key was typed by someone and may be a value ("98765.43"): name its
+                # mapping and, at most, the known field it resembles
+                message = _unknown_field(loc[-1])
+                loc = loc[:-1]
+            problems.append((_error_path(loc, data), message))
     except RecursionError:
         problems = [("(profile)", "the profile is nested too deeply")]
     raise ProfileError(problems)

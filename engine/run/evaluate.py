@@ -64,8 +64,11 @@ class Trace:
 
 
 def input_hash(profile: Profile) -> str:
-    """A fingerprint of the input: the same profile gives the same hash, in any process."""
-    return hashlib.sha256(profile.model_dump_json().encode("utf-8")).hexdigest()
+    """A fingerprint of the input: the same profile gives the same hash, in any process, with
+    its members in any order (they are one household however they were typed in)."""
+    members = sorted(profile.members, key=lambda member: member.id)
+    canonical = profile.model_copy(update={"members": members})
+    return hashlib.sha256(canonical.model_dump_json().encode("utf-8")).hexdigest()
 
 
 def read_profile(plan: Plan, profile: Profile) -> dict[str, Any]:

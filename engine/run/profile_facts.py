@@ -50,7 +50,14 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
+# Fields that identify a person: in the profile for the systems around the engine, never for a
+# rule (a rule that reads one could print it in an advice).
+NOT_FOR_RULES = frozenset({"bsn"})
+
+
 def _attribute_type(owner: type, name: str) -> Any:
+    if name in NOT_FOR_RULES:
+        raise PathError(f"'{name}' identifies a person: no rule may read it")
     if issubclass(owner, BaseModel) and name in owner.model_fields:
         return _unwrap(owner.model_fields[name].annotation)
     prop = getattr(owner, name, None)
