@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from engine import checkpoint
 from engine.compile.plan import Plan
 from engine.errors import ProfileError
 from engine.explain.outcome import outcomes
@@ -57,6 +58,15 @@ class BatchSummary:
     statuses: dict[str, Counter] = field(default_factory=dict)  # scheme -> status -> households
     monthly_total: dict[str, Decimal] = field(default_factory=dict)  # scheme -> sum per month
     seconds: float = 0.0
+
+    def add(self, other: BatchSummary) -> None:
+        """Count another part of the run in."""
+        self.households += other.households
+        self.invalid += other.invalid
+        for scheme, counts in other.statuses.items():
+            self.statuses.setdefault(scheme, Counter()).update(counts)
+        for scheme, total in other.monthly_total.items():
+            self.monthly_total[scheme] = self.monthly_total.get(scheme, Decimal(0)) + total
 
 
 def result_rows(
@@ -105,24 +115,50 @@ def run_batch(
     chunk_size: int = CHUNK,
     progress: Callable[[int], None] | None = None,
     backend: str = "native",
+    resume: bool = False,
 ) -> BatchSummary:
     """Evaluate every household of a population file and write the results (Parquet or CSV).
 
-    backend: `native` (a profile per household) or `vector` (column-wise, same results)."""
+    backend: `native` (a profile per household) or `vector` (column-wise, same results).
+    Interrupted (Ctrl-C), the results so far are kept and BatchInterrupted is raised; `resume`
+    goes on from them (engine/checkpoint.py)."""
     population, out = Path(population), Path(out)
     if out.suffix not in (".parquet", ".csv"):
         raise PopulationError(f"'{out.name}': write results to .parquet or .csv")
     if out.resolve() == population.resolve():
         raise PopulationError("the results file would overwrite the population")
-    summary = BatchSummary()
     started = time.perf_counter()
     if backend not in BACKENDS:
         raise PopulationError(f"backend '{backend}': choose one of {', '.join(BACKENDS)}")
-    with writer(out) as write:  # written beside `out`, moved there only when complete
+    if not population.is_file():
+        raise PopulationError(f"no population file at '{population}'")
+    key = checkpoint.run_key(population, plan, peildatum)
+    earlier = checkpoint.load(out, key) if resume else None
+    summary = earlier.summary if earlier else BatchSummary()
+    done = earlier.done if earlier else 0
+
+    def keep(partial: Path) -> None:  # interrupted: what is written so far, for --resume
+        checkpoint.save(out, partial, key, done, summary)
+
+    with writer(out, keep) as write:  # written beside `out`, moved there only when complete
+        if earlier:
+            for batch in checkpoint.result_batches(earlier.results):
+                write(batch)
+            if progress:
+                progress(done)
+        skip = done
         for chunk in read_record_batches(population, chunk_size):
-            write(chunk_results(chunk, plan, peildatum, summary, backend))
+            if skip >= chunk.num_rows:
+                skip -= chunk.num_rows
+                continue
+            chunk, skip = chunk.slice(skip), 0
+            part = BatchSummary()
+            write(chunk_results(chunk, plan, peildatum, part, backend))
+            summary.add(part)  # counted only once its results are written
+            done += chunk.num_rows
             if progress:
                 progress(chunk.num_rows)
+    checkpoint.discard(out)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -143,7 +179,9 @@ def chunk_results(
 
 
 @contextmanager
-def writer(path: Path) -> Iterator[Callable[[pa.RecordBatch], None]]:
+def writer(
+    path: Path, keep: Callable[[Path], None] | None = None
+) -> Iterator[Callable[[pa.RecordBatch], None]]:
     """Writes result batches as they come, to a private partial file that becomes `path` only
     when the run completes (engine/files.py): a failed or interrupted run leaves no results that
     look like a finished one, and two runs on one `path` each leave a whole file."""
@@ -154,17 +192,27 @@ def writer(path: Path) -> Iterator[Callable[[pa.RecordBatch], None]]:
             sink = pa_csv.CSVWriter(partial, RESULT_SCHEMA)
         try:
             yield sink.write_batch
+        except KeyboardInterrupt:
+            sink.close()  # closing twice is harmless: pyarrow's writers ignore the second
+            if keep is None:
+                raise
+            keep(partial)  # a whole file of the chunks written so far
+            raise checkpoint.BatchInterrupted(
+                f"interrupted; the results so far are kept: run the same command with --resume "
+                f"to go on (results in '{path.name}' only once the run completes)"
+            ) from None
         finally:
             sink.close()
 
 
 def read_results(path: Path | str) -> Iterator[dict[str, Any]]:
     """Result rows back, for tests and reports."""
-    path = Path(path)
+    yield from read_results_table(Path(path)).to_pylist()
+
+
+def read_results_table(path: Path) -> pa.Table:
     if path.suffix == ".parquet":
-        table = pq.read_table(path)
-    else:
-        types = {f.name: f.type for f in RESULT_SCHEMA}
-        options = pa_csv.ConvertOptions(column_types=types, strings_can_be_null=True)
-        table = pa_csv.read_csv(path, convert_options=options)
-    yield from table.to_pylist()
+        return pq.read_table(path)
+    types = {f.name: f.type for f in RESULT_SCHEMA}
+    options = pa_csv.ConvertOptions(column_types=types, strings_can_be_null=True)
+    return pa_csv.read_csv(path, convert_options=options).cast(RESULT_SCHEMA)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,11 @@ def add_policy_commands(commands: Any) -> None:
     p.add_argument("--on", type=parse_date, default=POPULATION_DAY, help="peildatum")
     p.add_argument("--rules", default="bundled", help="bundled, a folder, a reform or git:REV")
     p.add_argument("--chunk", type=int, default=5_000, help="households held in memory at once")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on from where an interrupted run of the same command stopped",
+    )
     p.add_argument(
         "--backend",
         choices=("native", "vector"),
@@ -117,6 +123,7 @@ def cmd_population(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from engine.batch import run_batch
+    from engine.checkpoint import BatchInterrupted
     from engine.diff import resolve
     from engine.explain.format import money
     from engine.population.table import count_rows
@@ -128,6 +135,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise PolicyCommandError("--scheduler and --workers go with --dask")
     if args.workers is not None and args.workers < 1:
         raise PolicyCommandError("--workers must be at least 1")
+    if args.resume and args.dask:
+        raise PolicyCommandError("--resume goes with a run in one process, not --dask")
     total = count_rows(args.population) if args.population.is_file() else None
     with progress_bar("households evaluated", total, args.progress) as advance:
         if args.dask:
@@ -146,9 +155,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
             )
         else:
             plan = resolve(args.rules)
-            summary = run_batch(
-                args.population, args.out, plan, args.on, args.chunk, advance, args.backend
-            )
+            try:
+                summary = run_batch(
+                    args.population,
+                    args.out,
+                    plan,
+                    args.on,
+                    args.chunk,
+                    advance,
+                    args.backend,
+                    resume=args.resume,
+                )
+            except BatchInterrupted as stop:
+                print(stop, file=sys.stderr)
+                return 130
     rate = summary.households / summary.seconds if summary.seconds else 0
     print(
         f"{summary.households:,} households in {summary.seconds:.1f} s ({rate:,.0f}/s); "

@@ -128,3 +128,61 @@ def test_a_batch_to_a_folder_that_does_not_exist_is_exit_2(tmp_path: Path) -> No
     )
     assert result.returncode == 2, result.stderr
     assert "cannot write" in result.stderr and "absent/r.parquet" in result.stderr
+
+
+# --- an interrupted batch goes on with --resume ------------------------------------------------
+
+
+def _interrupting_after(chunks: int):
+    seen = {"chunks": 0}
+
+    def progress(done: int) -> None:
+        seen["chunks"] += 1
+        if seen["chunks"] == chunks:
+            raise KeyboardInterrupt
+
+    return progress
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_an_interrupted_batch_resumes_to_the_results_of_a_whole_run(
+    tmp_path: Path, suffix: str
+) -> None:
+    from engine.batch import BatchSummary
+    from engine.checkpoint import BatchInterrupted
+
+    population = tmp_path / "pop.parquet"
+    write_population(population, 400, 4, DAY)
+    plan = engine.load_plan()
+    whole = tmp_path / f"whole{suffix}"
+    expected = run_batch(population, whole, plan, DAY, chunk_size=100)
+
+    out = tmp_path / f"results{suffix}"
+    with pytest.raises(BatchInterrupted, match="--resume"):
+        run_batch(population, out, plan, DAY, chunk_size=100, progress=_interrupting_after(2))
+    assert not out.exists()  # no results that look whole
+    kept = {p.name for p in tmp_path.iterdir() if ".resume" in p.name}
+    assert kept == {f".results{suffix}.resume.json", f".results{suffix}.resume{suffix}"}
+
+    summary = run_batch(population, out, plan, DAY, chunk_size=100, resume=True)
+    assert list(read_results(out)) == list(read_results(whole))
+    for got in (summary, expected):
+        got.seconds = 0.0
+    assert summary == expected and isinstance(summary, BatchSummary)
+    assert not [p for p in tmp_path.iterdir() if ".resume" in p.name]
+
+
+def test_resume_refuses_another_population_or_nothing_to_resume(tmp_path: Path) -> None:
+    from engine.checkpoint import BatchInterrupted, ResumeError
+
+    population = tmp_path / "pop.parquet"
+    write_population(population, 300, 4, DAY)
+    plan = engine.load_plan()
+    out = tmp_path / "results.parquet"
+    with pytest.raises(ResumeError, match="no interrupted run"):
+        run_batch(population, out, plan, DAY, chunk_size=100, resume=True)
+    with pytest.raises(BatchInterrupted):
+        run_batch(population, out, plan, DAY, chunk_size=100, progress=_interrupting_after(1))
+    write_population(population, 300, 5, DAY)  # another population under the same name
+    with pytest.raises(ResumeError, match="another"):
+        run_batch(population, out, plan, DAY, chunk_size=100, resume=True)
