@@ -6,8 +6,12 @@
 
 Answers are written into the profile at the path the fact is declared with (`from:` in the
 facts files), so the session works for any rule base. A question about another member (for a
-person scheme, `question.member`) is answered on that member. A bad answer raises AnswerError naming
-the fact and what is expected, never the value given.
+person scheme, `question.member`) is answered on that member. Lists are entered item by item
+(`item_questions`, `add_item`, `no_items`, `remove_item`: an income's kind and net amount, a
+housemate's birth date), never as YAML; members with `add_member` and `remove_member`.
+
+A bad answer raises AnswerError worded as the question, in the session's language ("Vul een
+datum in, zoals 14-09-1991."): no fact id, never the value given; what was entered before stays.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -36,7 +42,56 @@ _ITEM = re.compile(r"^(?P<collection>\w+)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
 
 
 class AnswerError(EngineError):
-    """An answer that does not fit its question."""
+    """An answer that does not fit its question, worded as the question in the session's
+    language ("Vul een datum in, zoals 14-09-1991."): no fact id, never the answer given."""
+
+
+# How to ask again, per kind of answer: what a person reads after a wrong answer.
+ASK_AGAIN = {
+    "nl": {
+        "bool": "Antwoord met ja of nee.",
+        "date": "Vul een datum in, zoals 14-09-1991.",
+        "money": "Vul een bedrag in euro's in, zoals 1250,50.",
+        "number": "Vul een getal in, zoals 12.",
+        "choice": "Kies een van: {values}.",
+        "list": "Voeg ze een voor een toe, of antwoord geen.",
+        "fits": "Dit antwoord kan niet kloppen. Kijk het na en probeer het opnieuw.",
+        "role": "Kies partner, kind of medebewoner.",
+        "member": "Die persoon staat niet (meer) in het huishouden.",
+        "item": "Dat nummer staat niet in de lijst.",
+    },
+    "en": {
+        "bool": "Answer yes or no.",
+        "date": "Give a date, such as 14-09-1991.",
+        "money": "Give an amount in euros, such as 1250.50.",
+        "number": "Give a number, such as 12.",
+        "choice": "Choose one of: {values}.",
+        "list": "Add them one at a time, or answer none.",
+        "fits": "This answer cannot be right. Check it and try again.",
+        "role": "Choose partner, child or housemate.",
+        "member": "That person is not (or no longer) in the household.",
+        "item": "That number is not in the list.",
+    },
+}
+ROLES = {  # the words a person may type for a member's role
+    "partner": "partner",
+    "child": "child",
+    "kind": "child",
+    "other_resident": "other_resident",
+    "medebewoner": "other_resident",
+    "housemate": "other_resident",
+}
+MEMBER_IDS = {"partner": "partner", "child": "kind", "other_resident": "medebewoner"}
+
+
+@dataclass(frozen=True)
+class ItemQuestion:
+    """One field of an item of a list (an income's kind, its net amount per month)."""
+
+    field: str
+    text: str
+    answer_type: str
+    values: list[str]
 
 
 class IntakeSession:
@@ -76,21 +131,117 @@ class IntakeSession:
         )
         if question is None:
             raise AnswerError(f"'{fact}' is not an open question of this intake")
-        value = parse_answer(question, answer) if isinstance(answer, str) else answer
+        value = parse_answer(question, answer, self.lang) if isinstance(answer, str) else answer
         updated = copy.deepcopy(self.profile)
         if member is None:
             _write(self.plan, updated, fact, value)
         else:
             _write_for(self.plan, updated, fact, member, value)
+        self.skipped.discard((fact, member))
+        return self._take(updated)
+
+    # --- lists, item by item, and the members of the household -------------------------------
+
+    def item_questions(self, fact: str) -> list[ItemQuestion]:
+        """What to ask for each item of a list (`Question.answer_type` "list")."""
+        record = self.plan.records[self.plan.collections[fact].record]
+        return [
+            ItemQuestion(
+                name,
+                getattr(spec.spec.question or spec.spec.label, self.lang),
+                spec.spec.type,
+                list(spec.spec.values or ()),
+            )
+            for name, spec in record.items()
+        ]
+
+    def add_item(self, fact: str, answers: Mapping[str, Any], member: str | None = None) -> Advice:
+        """Add one item to a list (an income: its kind and net amount), each answer typed as
+        at the prompt or given as a value. The list counts as complete with it; add the next
+        one, or stop. A household list (children, housemates) adds a member."""
+        by_field = {q.field: q for q in self.item_questions(fact)}
+        record = self.plan.records[self.plan.collections[fact].record]
+        item: dict[str, Any] = {}
+        for name, answer in answers.items():
+            if name not in by_field:
+                raise AnswerError(ASK_AGAIN[self.lang]["fits"])
+            value = (
+                parse_answer(by_field[name], answer, self.lang)
+                if isinstance(answer, str)
+                else answer
+            )
+            _set(item, (record[name].spec.from_ or name).split("."), value)
+        path = self.plan.source_path(fact)
+        updated = copy.deepcopy(self.profile)
+        if path in COLLECTION_ROLES:
+            role = COLLECTION_ROLES[path]
+            updated["members"].append({"id": _new_id(updated, role), "role": role, **item})
+        else:
+            items = _list_at(self.plan, updated, fact, member, self.lang)
+            items.append(item)
+        return self._take(updated)
+
+    def no_items(self, fact: str, member: str | None = None) -> Advice:
+        """The list is empty (no income, no special costs): known, not unknown."""
+        updated = copy.deepcopy(self.profile)
+        if self.plan.source_path(fact) not in COLLECTION_ROLES:
+            _list_at(self.plan, updated, fact, member, self.lang).clear()
+        return self._take(updated)
+
+    def remove_item(self, fact: str, index: int, member: str | None = None) -> Advice:
+        """Take an item out of a list again (numbered from 0, as `items` lists them)."""
+        updated = copy.deepcopy(self.profile)
+        path = self.plan.source_path(fact)
+        if path in COLLECTION_ROLES:
+            people = _members_with(updated, COLLECTION_ROLES[path])
+            if not 0 <= index < len(people):
+                raise AnswerError(ASK_AGAIN[self.lang]["item"])
+            updated["members"].remove(people[index])
+        else:
+            items = _list_at(self.plan, updated, fact, member, self.lang)
+            if not 0 <= index < len(items):
+                raise AnswerError(ASK_AGAIN[self.lang]["item"])
+            del items[index]
+        return self._take(updated)
+
+    def add_member(self, role: str, birth_date: Any = None) -> str:
+        """Add a member of the household (partner, child, housemate: also in Dutch) with a
+        birth date if known; returns the new member's id."""
+        chosen = ROLES.get(str(role).strip().lower())
+        if chosen is None:
+            raise AnswerError(ASK_AGAIN[self.lang]["role"])
+        member: dict[str, Any] = {"id": _new_id(self.profile, chosen), "role": chosen}
+        if birth_date is not None:
+            date_question = ItemQuestion("birth_date", "", "date", [])
+            member["birth_date"] = (
+                parse_answer(date_question, birth_date, self.lang)
+                if isinstance(birth_date, str)
+                else birth_date
+            )
+        updated = copy.deepcopy(self.profile)
+        updated["members"].append(member)
+        self._take(updated)
+        return member["id"]
+
+    def remove_member(self, member_id: str) -> Advice:
+        updated = copy.deepcopy(self.profile)
+        found = [m for m in updated["members"] if m.get("id") == member_id]
+        if not found or found[0].get("role") == "applicant":
+            raise AnswerError(ASK_AGAIN[self.lang]["member"])
+        updated["members"].remove(found[0])
+        return self._take(updated)
+
+    def _take(self, updated: dict[str, Any]) -> Advice:
+        """Keep a changed profile if it is valid, and advise again; otherwise keep what was
+        entered before and say so, worded for the person (never the value, never a field id)."""
         try:
             profile_from_dict(updated)
-            problems = None
-        except ProfileError as exc:
-            problems = "; ".join(message for _, message in exc.errors)
-        if problems is not None:  # raised outside `except`: no hidden context with the profile
-            raise AnswerError(f"the answer to '{fact}' does not fit: {problems}")
+            valid = True
+        except ProfileError:
+            valid = False
+        if not valid:  # raised outside `except`: no hidden context with the profile
+            raise AnswerError(ASK_AGAIN[self.lang]["fits"])
         self.profile = updated
-        self.skipped.discard((fact, member))
         self.advice = self._advise()
         return self.advice
 
@@ -101,8 +252,9 @@ class IntakeSession:
         return profile_from_dict(self.profile)
 
 
-def parse_answer(question: Question, text: str) -> Any:
+def parse_answer(question: Question | ItemQuestion, text: str, lang: str = "nl") -> Any:
     """Read a typed answer: ja/nee, a date, an amount (Dutch or plain), a number, a choice."""
+    words = ASK_AGAIN[lang]
     raw = text.strip()
     kind = question.answer_type
     if kind == "bool":
@@ -110,21 +262,21 @@ def parse_answer(question: Question, text: str) -> Any:
             return True
         if raw.lower() in NO:
             return False
-        raise AnswerError(f"'{question.fact}' needs ja or nee (yes or no)")
+        raise AnswerError(words["bool"])
     if kind == "date":
         for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
             try:
                 return dt.datetime.strptime(raw, pattern).date().isoformat()
             except ValueError:
                 continue
-        raise AnswerError(f"'{question.fact}' needs a date: YYYY-MM-DD or DD-MM-YYYY")
+        raise AnswerError(words["date"])
     if kind in ("money", "number"):
-        return _number(question.fact, raw, kind)
+        return _number(raw, kind, lang)
     if kind == "text":
         if question.values:
             chosen = {v.lower(): v for v in question.values}.get(raw.lower())
             if chosen is None:
-                raise AnswerError(f"'{question.fact}' needs one of: {', '.join(question.values)}")
+                raise AnswerError(words["choice"].format(values=", ".join(question.values)))
             return chosen
         return raw
     if kind == "list":
@@ -134,24 +286,22 @@ def parse_answer(question: Question, text: str) -> Any:
             items = read_yaml_text(raw, question.fact)
         except YamlError:  # raised below, not here: the YAML error quotes the answer's text
             items = _NOT_YAML
-        if items is _NOT_YAML:
-            raise AnswerError(
-                f"'{question.fact}' needs a list like [{{kind: wages, net_monthly: 1200}}] or geen"
-            )
-        if not isinstance(items, list):
-            raise AnswerError(f"'{question.fact}' needs a list, or geen")
+        if items is _NOT_YAML or not isinstance(items, list):
+            raise AnswerError(words["list"])
         return items
-    raise AnswerError(f"'{question.fact}' cannot be answered here")
+    raise AnswerError(words["fits"])
 
 
-def _number(fact: str, raw: str, kind: str) -> Any:
+def _number(raw: str, kind: str, lang: str) -> Any:
     text = raw.replace("€", "").replace(" ", "")
     if "," in text:  # Dutch: 1.234,56
         text = text.replace(".", "").replace(",", ".")
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise AnswerError(f"'{fact}' needs a number, like 1234,56") from None
+        number = None
+    if number is None or not number.is_finite():
+        raise AnswerError(ASK_AGAIN[lang][kind])
     if kind == "number" and number == number.to_integral_value():
         return int(number)
     return str(number)
@@ -206,6 +356,50 @@ def _item_of(profile: dict[str, Any], path: str, index: int, fact: str) -> dict[
     if index >= len(items) or not isinstance(items[index], dict):
         raise AnswerError(f"'{fact}' is about an item that is not there")
     return items[index]
+
+
+def _list_at(
+    plan: Plan, profile: dict[str, Any], fact: str, member: str | None, lang: str
+) -> list[Any]:
+    """The list a list fact reads, in the profile (made empty where it is not there yet)."""
+    root, *rest = plan.source_path(fact).split(".")
+    if member is not None and root == "applicant":
+        owner = next((m for m in profile.get("members", []) if m.get("id") == member), None)
+    elif root in ROLE_OF_ROOT:
+        owner = next(
+            (m for m in profile.get("members", []) if m.get("role") == ROLE_OF_ROOT[root]), None
+        )
+    else:
+        owner, rest = profile, [root, *rest]
+    if owner is None:
+        raise AnswerError(ASK_AGAIN[lang]["member"])
+    node = owner
+    for key in rest[:-1]:
+        node = node.setdefault(key, {})
+    items = node.get(rest[-1])
+    if not isinstance(items, list):
+        items = node[rest[-1]] = []
+    return items
+
+
+def _members_with(profile: dict[str, Any], role: str) -> list[dict[str, Any]]:
+    """The members of a role, numbered as the rules number them: by member id."""
+    return sorted(
+        (m for m in profile.get("members", []) if m.get("role") == role),
+        key=lambda m: str(m.get("id", "")),
+    )
+
+
+def _new_id(profile: dict[str, Any], role: str) -> str:
+    """An id for a new member: 'partner', 'kind_2', 'medebewoner_1' (never a name)."""
+    taken = {str(m.get("id")) for m in profile.get("members", [])}
+    base = MEMBER_IDS[role]
+    if role == "partner" and base not in taken:
+        return base
+    number = 1
+    while f"{base}_{number}" in taken:
+        number += 1
+    return f"{base}_{number}"
 
 
 def _set(node: dict[str, Any], path: list[str], value: Any) -> None:

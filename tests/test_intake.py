@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -65,19 +66,25 @@ def test_a_skipped_question_stays_open_and_the_next_one_comes() -> None:
     assert first.fact in {q.fact for q in session.advice.questions}
 
 
-def test_a_bad_answer_names_the_fact_and_never_the_value() -> None:
+def test_a_bad_answer_is_worded_as_the_question_never_the_fact_or_the_value() -> None:
+    """Issue 27: in the session's language, no fact id, never the answer given."""
     session = IntakeSession(without_answers(), DAY)
     with pytest.raises(AnswerError) as error:
         session.answer("gedetineerd_aanvrager", "SENTINEL-4711")
-    assert "gedetineerd_aanvrager" in str(error.value)
-    assert "SENTINEL-4711" not in str(error.value)
+    assert str(error.value) == "Antwoord met ja of nee."
     assert session.profile == without_answers()  # nothing was written
+    english = IntakeSession(without_answers(), DAY, lang="en")
+    with pytest.raises(AnswerError, match=r"^Give a date, such as 14-09-1991\.$"):
+        english.answer("geboortedatum_aanvrager", "SENTINEL-4711")
 
 
-def test_an_answer_the_profile_refuses_is_an_answer_error() -> None:
+def test_an_answer_the_profile_refuses_loses_nothing_already_entered() -> None:
     session = IntakeSession(without_answers(), DAY)
-    with pytest.raises(AnswerError, match="geboortedatum_aanvrager"):
+    session.answer("gedetineerd_aanvrager", "nee")
+    before = copy.deepcopy(session.profile)
+    with pytest.raises(AnswerError, match="kan niet kloppen"):
         session.answer("geboortedatum_aanvrager", "1700-01-01")  # outside the plausible range
+    assert session.profile == before
 
 
 def test_only_open_questions_can_be_answered() -> None:
@@ -110,7 +117,7 @@ def test_answers_are_read_by_their_type(answer_type: str, text: str, expected: o
 
 def test_a_choice_must_be_one_of_the_allowed_values() -> None:
     assert parse_answer(question("text", ["a", "c", "none"]), "C") == "c"
-    with pytest.raises(AnswerError, match="one of: a, c, none"):
+    with pytest.raises(AnswerError, match="Kies een van: a, c, none"):
         parse_answer(question("text", ["a", "c", "none"]), "x")
 
 
@@ -165,3 +172,68 @@ def test_an_answer_about_a_numbered_housemate_lands_on_that_housemate() -> None:
     session.answer(question.fact, "ja" if question.answer_type == "bool" else "parent")
     written = {m["id"]: m for m in session.profile["members"]}
     assert len(written["moeder"]) > 2 and len(written["vader"]) == 2  # moeder sorts first
+
+
+# --- lists item by item, members one by one (issue 27) ----------------------------------------
+
+
+def test_a_couple_with_two_incomes_is_entered_without_yaml() -> None:
+    session = IntakeSession(None, DAY)
+    partner = session.add_member("partner", "01-02-1990")
+    assert partner == "partner"
+    questions = session.item_questions("inkomsten_aanvrager")
+    assert [(q.field, q.answer_type) for q in questions] == [
+        ("soort", "text"),
+        ("netto_per_maand", "money"),
+    ]
+    assert questions[1].text == "Hoeveel is dit netto per maand?"
+    session.add_item("inkomsten_aanvrager", {"soort": "wages", "netto_per_maand": "1.250,50"})
+    session.add_item("inkomsten_aanvrager", {"soort": "Alimony", "netto_per_maand": "100"})
+    session.add_item("inkomsten_partner", {"soort": "benefit", "netto_per_maand": "€ 900"})
+    applicant, other = session.profile["members"]
+    assert other == {
+        "id": "partner",
+        "role": "partner",
+        "birth_date": "1990-02-01",
+        "incomes": [{"kind": "benefit", "net_monthly": "900"}],
+    }
+    assert applicant["incomes"] == [
+        {"kind": "wages", "net_monthly": "1250.50"},
+        {"kind": "alimony", "net_monthly": "100"},
+    ]
+    session.remove_item("inkomsten_aanvrager", 1)
+    assert len(session.profile["members"][0]["incomes"]) == 1
+    assert session.validated_profile().members[1].incomes[0].net_monthly == Decimal("900.00")
+
+
+def test_a_wrong_item_answer_is_worded_and_loses_nothing() -> None:
+    session = IntakeSession(None, DAY)
+    session.add_item("inkomsten_aanvrager", {"soort": "wages", "netto_per_maand": "1000"})
+    before = copy.deepcopy(session.profile)
+    with pytest.raises(AnswerError, match=r"^Vul een bedrag in euro's in, zoals 1250,50\.$"):
+        session.add_item("inkomsten_aanvrager", {"soort": "wages", "netto_per_maand": "veel"})
+    with pytest.raises(AnswerError, match=r"^Kies een van: wages, "):
+        session.add_item("inkomsten_aanvrager", {"soort": "salaris", "netto_per_maand": "1"})
+    with pytest.raises(AnswerError, match="niet in de lijst"):
+        session.remove_item("inkomsten_aanvrager", 5)
+    with pytest.raises(AnswerError, match="Kies partner, kind of medebewoner"):
+        session.add_member("buurman")
+    assert session.profile == before
+
+
+def test_no_income_is_known_and_housemates_are_members() -> None:
+    session = IntakeSession(None, DAY)
+    session.no_items("inkomsten_aanvrager")
+    assert session.profile["members"][0]["incomes"] == []
+    session.add_item("medebewoners", {"geboortedatum": "02-03-1996", "relatie": "sibling"})
+    session.add_item("medebewoners", {"geboortedatum": "1990-01-01", "relatie": "none"})
+    housemates = [m for m in session.profile["members"] if m["role"] == "other_resident"]
+    assert [(m["id"], m["birth_date"]) for m in housemates] == [
+        ("medebewoner_1", "1996-03-02"),
+        ("medebewoner_2", "1990-01-01"),
+    ]
+    session.remove_item("medebewoners", 0)
+    assert [m["id"] for m in session.profile["members"]] == ["aanvrager", "medebewoner_2"]
+    session.remove_member("medebewoner_2")
+    with pytest.raises(AnswerError, match="niet \\(meer\\) in het huishouden"):
+        session.remove_member("aanvrager")
