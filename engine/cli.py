@@ -81,8 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("nl", "en"), default="nl")
     p.add_argument("--rules", type=Path, default=None)
     p.add_argument(
-        "--save", type=Path, default=None, help="write the completed profile (JSON) here"
+        "--save",
+        type=Path,
+        default=None,
+        help="write what was entered (JSON) here, also when stopped; resume with intake FILE",
     )
+    p.add_argument("--format", choices=("json", "text", "markdown", "html"), default="text")
 
     p = commands.add_parser(
         "figures", help="list the figures whose known values end (before a date)"
@@ -233,36 +237,21 @@ def _print_mutants(plan: Plan, scenarios: list) -> None:
         print(f"  not noticed: {m.kind} {m.target}: {m.change}")
 
 
-INTAKE_TEXT = {
+STOPPED = {
     "nl": {
-        "hint": "(leeg = stoppen, ? = overslaan)",
-        "done": "Geen vragen meer.",
-        "type": {
-            "bool": "ja/nee",
-            "date": "datum",
-            "money": "bedrag",
-            "number": "getal",
-            "text": "tekst",
-            "list": "lijst of geen",
-        },
+        "saved": "Gestopt. Wat u invulde is bewaard in {file}; ga verder met: intake {file}",
+        "unsaved": "Gestopt. Wat u invulde is niet bewaard (geef --save BESTAND).",
     },
     "en": {
-        "hint": "(empty = stop, ? = skip)",
-        "done": "No more questions.",
-        "type": {
-            "bool": "yes/no",
-            "date": "date",
-            "money": "amount",
-            "number": "number",
-            "text": "text",
-            "list": "list or none",
-        },
+        "saved": "Stopped. What you entered is kept in {file}; go on with: intake {file}",
+        "unsaved": "Stopped. What you entered is not kept (give --save FILE).",
     },
 }
 
 
 def cmd_intake(args: argparse.Namespace) -> int:
-    from engine.intake import AnswerError, IntakeSession
+    from engine.conversation import converse, household_photo
+    from engine.intake import IntakeSession
     from engine.load.yaml_source import read_yaml_file
 
     start = None
@@ -274,26 +263,19 @@ def cmd_intake(args: argparse.Namespace) -> int:
             else json.loads(read_bytes(args.profile, MAX_FILE_BYTES).decode("utf-8"))
         )
     session = IntakeSession(start, args.on or dt.date.today(), load_plan(args.rules), args.lang)
-    words = INTAKE_TEXT[args.lang]
-    print(words["hint"])
-    while (question := session.next_question) is not None:
-        choices = f" [{', '.join(question.values)}]" if question.values else ""
-        print(f"? {question.text} ({words['type'][question.answer_type]}){choices}")
-        line = sys.stdin.readline()
-        if not line.strip():
-            break
-        if line.strip() == "?":
-            session.skip(question.fact, question.member)
-            continue
-        try:
-            session.answer(question.fact, line, question.member)
-        except AnswerError as exc:
-            print(f"  {exc}")
-    else:
-        print(words["done"])
-    if args.save is not None:
+    try:
+        finished = converse(session, sys.stdin.readline, print)
+    except KeyboardInterrupt:
+        finished = False
+        print()
+    if args.save is not None:  # also when stopped: nothing entered is lost
         write_text(args.save, json.dumps(session.profile, indent=2, default=str) + "\n")
-    sys.stdout.write("\n" + advice_text(session.advice))
+    if not finished:
+        said = STOPPED[args.lang]
+        print(said["saved"].format(file=args.save) if args.save else said["unsaved"])
+    print()
+    print("\n".join(household_photo(session)))
+    sys.stdout.write("\n" + render(session.advice, args.format))
     return 0
 
 

@@ -223,6 +223,21 @@ class IntakeSession:
         self._take(updated)
         return member["id"]
 
+    def set_birth_date(self, member_id: str, birth_date: Any) -> Advice:
+        """A member's date of birth, typed as at the prompt (14-09-1991) or as a date."""
+        date_question = ItemQuestion("birth_date", "", "date", [])
+        value = (
+            parse_answer(date_question, birth_date, self.lang)
+            if isinstance(birth_date, str)
+            else birth_date
+        )
+        updated = copy.deepcopy(self.profile)
+        found = [m for m in updated["members"] if m.get("id") == member_id]
+        if not found:
+            raise AnswerError(ASK_AGAIN[self.lang]["member"])
+        found[0]["birth_date"] = value
+        return self._take(updated)
+
     def remove_member(self, member_id: str) -> Advice:
         updated = copy.deepcopy(self.profile)
         found = [m for m in updated["members"] if m.get("id") == member_id]
