@@ -1,5 +1,6 @@
-"""The intake at a prompt, as a klantmanager holds it: who lives here first, then what comes in,
-then the questions in the order the advice ranks them (what is urgent first), lists item by item.
+"""The intake at a prompt, as a klantmanager holds it: who lives here first, then what is urgent
+(a threat of eviction, cut-off or losing the health insurance), then the questions in the order
+the advice ranks them (the municipality and what comes in first), lists item by item.
 
 `converse` reads answers line by line and writes the questions; it never asks for YAML. An
 empty line or the end of input stops it, as Ctrl-C does: what was entered is kept (the command
@@ -94,8 +95,15 @@ def converse(session: IntakeSession, read: Callable[[], str], write: Callable[[s
         return line.strip()
 
     try:
+        # the opening: the municipality, who lives here, what comes in, what is urgent
+        for question in _open(session, lambda path: path.startswith("municipality")):
+            _one(session, question, ask, write, words)
         if len(session.profile.get("members", [])) == 1:
             _who_lives_here(session, ask, write, words)
+        for question in _open(session, lambda path: path.endswith("incomes")):
+            _list(session, question, ask, write, words)
+        for question in session.urgent_questions():
+            _one(session, question, ask, write, words)
         while (question := session.next_question) is not None:
             if question.answer_type == "list":
                 _list(session, question, ask, write, words)
@@ -105,6 +113,18 @@ def converse(session: IntakeSession, read: Callable[[], str], write: Callable[[s
         return False
     write(words["done"])
     return True
+
+
+def _open(session: IntakeSession, part: Callable[[str], bool]) -> list[Question]:
+    """The open questions of one part of the opening, by where the profile holds the answer."""
+    plan = session.plan
+    return [
+        q
+        for q in session.advice.questions
+        if q.member is None
+        and part(plan.source_path(q.fact))
+        and (q.fact, None) not in session.skipped
+    ]
 
 
 def _who_lives_here(

@@ -30,6 +30,7 @@ from engine.errors import EngineError, ProfileError
 from engine.load.yaml_source import YamlError, read_yaml_text
 from engine.model.advice import Advice, Question
 from engine.model.profile import Profile, profile_from_dict
+from engine.values import Unknown
 
 YES = {"ja", "j", "yes", "y", "waar", "true"}
 NO = {"nee", "n", "no", "onwaar", "false"}
@@ -128,7 +129,7 @@ class IntakeSession:
         that member (`Question.member`), and the answer is written to them."""
         question = next(
             (q for q in self.advice.questions if q.fact == fact and q.member == member), None
-        )
+        ) or next((q for q in self.urgent_questions() if q.fact == fact and member is None), None)
         if question is None:
             raise AnswerError(f"'{fact}' is not an open question of this intake")
         value = parse_answer(question, answer, self.lang) if isinstance(answer, str) else answer
@@ -139,6 +140,22 @@ class IntakeSession:
             _write_for(self.plan, updated, fact, member, value)
         self.skipped.discard((fact, member))
         return self._take(updated)
+
+    def urgent_questions(self) -> list[Question]:
+        """The inputs the rules mark urgent (a threat of eviction, of a cut-off, of losing the
+        health insurance) that are not answered yet: a klantmanager asks them at the opening,
+        whatever an outcome waits on, since they make the first conversation due sooner."""
+        from engine.explain.questions import urgent_question
+        from engine.run.evaluate import read_profile
+
+        known = read_profile(self.plan, self.validated_profile())
+        return [
+            urgent_question(self.plan, name, self.lang)
+            for name, fact in self.plan.inputs.items()
+            if fact.spec.urgent
+            and type(known.get(name)) is Unknown
+            and (name, None) not in self.skipped
+        ]
 
     # --- lists, item by item, and the members of the household -------------------------------
 

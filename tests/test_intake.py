@@ -237,3 +237,12 @@ def test_no_income_is_known_and_housemates_are_members() -> None:
     session.remove_member("medebewoner_2")
     with pytest.raises(AnswerError, match="niet \\(meer\\) in het huishouden"):
         session.remove_member("aanvrager")
+
+
+def test_the_urgent_threats_are_asked_at_the_opening_and_can_be_answered() -> None:
+    session = IntakeSession(None, DAY)
+    urgent = [q.fact for q in session.urgent_questions()]
+    assert "dreigende_huisuitzetting" in urgent and len(urgent) == 3
+    session.answer("dreigende_huisuitzetting", "ja")
+    assert session.profile["debts"]["eviction_threat"] is True
+    assert "dreigende_huisuitzetting" not in [q.fact for q in session.urgent_questions()]

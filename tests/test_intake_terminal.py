@@ -173,6 +173,8 @@ def test_a_couple_with_two_incomes_and_a_debt_at_the_prompt(tmp_path: Path, lang
 def test_stopping_keeps_what_was_entered_and_it_resumes(tmp_path: Path) -> None:
     saved = tmp_path / "huishouden.json"
     terminal = Terminal("intake", "--on", "2026-01-15", "--save", str(saved))
+    assert "In welke gemeente woont u?" in terminal.prompt()  # the opening: where, then who
+    terminal.type("Utrecht")
     assert "Woont er nog iemand" in terminal.prompt()
     terminal.type("kind")
     assert "geboortedatum van uw kind" in terminal.prompt()
@@ -183,8 +185,10 @@ def test_stopping_keeps_what_was_entered_and_it_resumes(tmp_path: Path) -> None:
     assert "Gestopt. Wat u invulde is bewaard in" in terminal.seen
     kept = json.loads(saved.read_text(encoding="utf-8"))
     assert [m["role"] for m in kept["members"]] == ["applicant", "child"]
+    assert kept["municipality"] == "Utrecht"
     again = Terminal("intake", str(saved), "--on", "2026-01-15", "--save", str(saved))
     first = again.prompt()
     assert first is not None and "Woont er nog iemand" not in first  # resumed
+    assert "In welke gemeente" not in first
     again.type("")
     assert again.finish() == 0

@@ -82,6 +82,11 @@ def _opens(path: str, part: str) -> bool:
 
 
 @lru_cache(maxsize=16384)
+def urgent_question(plan: Plan, fact: str, lang: str) -> Question:
+    """The question for an input, outside any advice's ranking (the intake's opening)."""
+    return _question(plan, fact, [], lang)
+
+
 def question_text(plan: Plan, fact: str, lang: str) -> str:
     """How the intake asks for an input fact (or a collection item's field); the same for
     every advice on a plan, so worked out once."""
