@@ -348,3 +348,17 @@ def test_json_amounts_are_text_with_cents(example) -> None:
     assert scheme["amount"] == "751.07"
     assert {a["fact"]: a["value"] for a in scheme["amounts"]}["toepasselijke_norm"] == "1001.07"
     assert data["receipt"]["peildatum"] == "2026-01-15"
+
+
+def test_in_an_institution_the_why_shows_the_norm_that_applies_only() -> None:
+    """Issue 27: after 'ja' to the inrichting question, the 'Waarom' showed the inrichting norm
+    and the single person's norm; only the one that applies bears on the outcome."""
+    from support import load_example
+
+    data = load_example()
+    data["members"][0]["exclusions"]["in_institution"] = True
+    bijstand = engine.advise(data, PEILDATUM).scheme("algemene_bijstand")
+    texts = [r.text for r in bijstand.explanation]
+    assert any(t.startswith("U woont in een inrichting. Uw norm is") for t in texts)
+    assert not any("tussen 21 en de AOW-leeftijd. Uw norm is" in t for t in texts)
+    assert not any("Uw norm is daarom" in t for t in texts)  # the kostendelersnorm
