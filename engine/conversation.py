@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.explain.format import money
-from engine.intake import NO, YES, AnswerError, IntakeSession
+from engine.intake import ASK_AGAIN, NO, YES, AnswerError, IntakeSession
 from engine.model.advice import Question
 from engine.values import age_on
 
@@ -187,7 +187,7 @@ def _list(
                 session.no_items(question.fact, question.member)
             return
         if line.lower() not in YES:
-            write(f"  {_yes_no(session)}")
+            write(f"  {ASK_AGAIN[session.lang]['bool']}")
             continue
         answers = {}
         for field in session.item_questions(question.fact):
@@ -201,12 +201,6 @@ def _list(
         except AnswerError as exc:
             write(f"  {exc}")
         prompt = words["more"] if added else words["first"]
-
-
-def _yes_no(session: IntakeSession) -> str:
-    from engine.intake import ASK_AGAIN
-
-    return ASK_AGAIN[session.lang]["bool"]
 
 
 def _role_of(session: IntakeSession, member_id: str) -> str:

@@ -24,12 +24,11 @@ import threading
 import time
 import uuid
 import warnings
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -229,21 +228,11 @@ def run_distributed(
             ):
                 for batch in pa.ipc.open_stream(ipc):
                     write(batch)
-                merge(summary, partial)
+                summary.add(partial)  # in partition order: schemes keep run_batch's order
                 if progress:
                     progress(part.stop - part.start)
         summary.seconds = time.perf_counter() - started
     return summary
-
-
-def merge(summary: BatchSummary, part: BatchSummary) -> None:
-    """Add a partition's counts; merged in partition order, schemes keep run_batch's order."""
-    summary.households += part.households
-    summary.invalid += part.invalid
-    for scheme, statuses in part.statuses.items():
-        summary.statuses.setdefault(scheme, Counter()).update(statuses)
-    for scheme, amount in part.monthly_total.items():
-        summary.monthly_total[scheme] = summary.monthly_total.get(scheme, Decimal(0)) + amount
 
 
 def _portable(spec: str) -> str:

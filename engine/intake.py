@@ -95,6 +95,9 @@ class ItemQuestion:
     values: list[str]
 
 
+BIRTH_DATE = ItemQuestion("birth_date", "", "date", [])
+
+
 class IntakeSession:
     def __init__(
         self,
@@ -132,7 +135,7 @@ class IntakeSession:
         ) or next((q for q in self.urgent_questions() if q.fact == fact and member is None), None)
         if question is None:
             raise AnswerError(f"'{fact}' is not an open question of this intake")
-        value = parse_answer(question, answer, self.lang) if isinstance(answer, str) else answer
+        value = self._read(question, answer)
         updated = copy.deepcopy(self.profile)
         if member is None:
             _write(self.plan, updated, fact, value)
@@ -182,11 +185,7 @@ class IntakeSession:
         for name, answer in answers.items():
             if name not in by_field:
                 raise AnswerError(ASK_AGAIN[self.lang]["fits"])
-            value = (
-                parse_answer(by_field[name], answer, self.lang)
-                if isinstance(answer, str)
-                else answer
-            )
+            value = self._read(by_field[name], answer)
             _set(item, (record[name].spec.from_ or name).split("."), value)
         path = self.plan.source_path(fact)
         updated = copy.deepcopy(self.profile)
@@ -229,12 +228,7 @@ class IntakeSession:
             raise AnswerError(ASK_AGAIN[self.lang]["role"])
         member: dict[str, Any] = {"id": _new_id(self.profile, chosen), "role": chosen}
         if birth_date is not None:
-            date_question = ItemQuestion("birth_date", "", "date", [])
-            member["birth_date"] = (
-                parse_answer(date_question, birth_date, self.lang)
-                if isinstance(birth_date, str)
-                else birth_date
-            )
+            member["birth_date"] = self._read(BIRTH_DATE, birth_date)
         updated = copy.deepcopy(self.profile)
         updated["members"].append(member)
         self._take(updated)
@@ -242,12 +236,7 @@ class IntakeSession:
 
     def set_birth_date(self, member_id: str, birth_date: Any) -> Advice:
         """A member's date of birth, typed as at the prompt (14-09-1991) or as a date."""
-        date_question = ItemQuestion("birth_date", "", "date", [])
-        value = (
-            parse_answer(date_question, birth_date, self.lang)
-            if isinstance(birth_date, str)
-            else birth_date
-        )
+        value = self._read(BIRTH_DATE, birth_date)
         updated = copy.deepcopy(self.profile)
         found = [m for m in updated["members"] if m.get("id") == member_id]
         if not found:
@@ -262,6 +251,10 @@ class IntakeSession:
             raise AnswerError(ASK_AGAIN[self.lang]["member"])
         updated["members"].remove(found[0])
         return self._take(updated)
+
+    def _read(self, question: Question | ItemQuestion, answer: Any) -> Any:
+        """An answer typed as at the prompt is parsed by its question; a value is kept."""
+        return parse_answer(question, answer, self.lang) if isinstance(answer, str) else answer
 
     def _take(self, updated: dict[str, Any]) -> Advice:
         """Keep a changed profile if it is valid, and advise again; otherwise keep what was

@@ -300,22 +300,25 @@ def parameter_value(param: LoadedParameter, day: dt.date) -> Any:
 
 
 def _value_on(values: list[ParameterValue], day: dt.date) -> Any:
-    current = None
-    for value in values:
-        if value.from_ <= day:
-            current = value
+    current = _latest(values, day)
     if current is None or (current.until is not None and day > current.until):
         return None
     return current.value
 
 
+def _latest(values: list[ParameterValue], day: dt.date) -> ParameterValue | None:
+    """The last value whose `from` is on or before the day (it may have ended since)."""
+    current = None
+    for value in values:
+        if value.from_ <= day:
+            current = value
+    return current
+
+
 def figure_gap_from(param: LoadedParameter, day: dt.date) -> dt.date | None:
     """The first day without a value, for a figure unknown on `day`: the day after its last
     value's `until` (None when it has a value on `day`)."""
-    last = None
-    for value in param.spec.values:
-        if value.from_ <= day:
-            last = value
+    last = _latest(param.spec.values, day)
     if last is None or last.until is None or day <= last.until:
         return None
     return last.until + dt.timedelta(days=1)

@@ -246,8 +246,9 @@ def _settle_each(trace: Trace, targets: frozenset[str], spread: frozenset[str]) 
             facts[name] = derive(steps[index], ctx, trace)
         if name not in targets or not _open(facts[name]):
             continue
-        search = _Search(trace, name, BUDGET, hints, classes, spread=name in spread)
-        search.figures = figures
+        search = _Search(
+            trace, name, BUDGET, hints, classes, spread=name in spread, figures=figures
+        )
         try:
             search.dive(facts, facts[name])
             search.explore(facts, facts[name], frozenset())
