@@ -237,20 +237,8 @@ def _print_mutants(plan: Plan, scenarios: list) -> None:
         print(f"  not noticed: {m.kind} {m.target}: {m.change}")
 
 
-STOPPED = {
-    "nl": {
-        "saved": "Gestopt. Wat u invulde is bewaard in {file}; ga verder met: intake {file}",
-        "unsaved": "Gestopt. Wat u invulde is niet bewaard (geef --save BESTAND).",
-    },
-    "en": {
-        "saved": "Stopped. What you entered is kept in {file}; go on with: intake {file}",
-        "unsaved": "Stopped. What you entered is not kept (give --save FILE).",
-    },
-}
-
-
 def cmd_intake(args: argparse.Namespace) -> int:
-    from engine.conversation import converse, household_photo
+    from engine.conversation import WORDS, converse, household_photo
     from engine.intake import IntakeSession
     from engine.load.yaml_source import read_yaml_file
 
@@ -271,7 +259,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
     if args.save is not None:  # also when stopped: nothing entered is lost
         write_text(args.save, json.dumps(session.profile, indent=2, default=str) + "\n")
     if not finished:
-        said = STOPPED[args.lang]
+        said = WORDS[args.lang]
         print(said["saved"].format(file=args.save) if args.save else said["unsaved"])
     print()
     print("\n".join(household_photo(session)))

@@ -45,6 +45,8 @@ WORDS = {
         "you": "u",
         "month": "per maand",
         "threat": "dreigende uitzetting, afsluiting of einde zorgverzekering",
+        "saved": "Gestopt. Wat u invulde is bewaard in {file}; ga verder met: intake {file}",
+        "unsaved": "Gestopt. Wat u invulde is niet bewaard (geef --save BESTAND).",
     },
     "en": {
         "hint": "(empty = stop, ? = skip)",
@@ -70,6 +72,8 @@ WORDS = {
         "you": "you",
         "month": "per month",
         "threat": "threat of eviction, cut-off or loss of health insurance",
+        "saved": "Stopped. What you entered is kept in {file}; go on with: intake {file}",
+        "unsaved": "Stopped. What you entered is not kept (give --save FILE).",
     },
 }
 
