@@ -26,6 +26,7 @@ import engine
 import engine.run.evaluate as evaluate
 from engine.explain.advise import build_advice
 from engine.model.profile import profile_from_dict
+from engine.run.members import run_household
 
 
 def best(label: str, action: Callable[[], object], repeat: int, rounds: int) -> None:
@@ -49,28 +50,32 @@ def main() -> None:
 
     plan = engine.load_plan()
     first = profile_from_dict(FIRST_CONVERSATION)
-    trace = evaluate.run(plan, first, PEILDATUM)
+    trace = run_household(plan, first, PEILDATUM)
+    runs = [trace, *trace.members.values()]
+    settled = sum(len(run.settled) for run in runs)
+    bounded = sum(len(run.bounded) for run in runs)
     print(
-        f"first conversation: {len(trace.settled)} statuses settled, {len(trace.bounded)} bounded"
+        f"first conversation: {len(runs)} runs (household and judged members), "
+        f"{settled} outcomes settled, {bounded} bounded"
     )
     best(
         "full advice, first conversation",
-        lambda: build_advice(evaluate.run(plan, first, PEILDATUM)),
+        lambda: build_advice(run_household(plan, first, PEILDATUM)),
         args.repeat,
         args.rounds,
     )
     best(
-        "run (with the settle pass)",
-        lambda: evaluate.run(plan, first, PEILDATUM),
+        "runs (with the settle pass)",
+        lambda: run_household(plan, first, PEILDATUM),
         args.repeat,
         args.rounds,
     )
     settle = evaluate.settle
-    evaluate.settle = lambda trace: None  # type: ignore[assignment]
+    evaluate.settle = lambda trace, schemes=None: None  # type: ignore[assignment]
     try:
         best(
-            "run without the settle pass",
-            lambda: evaluate.run(plan, first, PEILDATUM),
+            "runs without the settle pass",
+            lambda: run_household(plan, first, PEILDATUM),
             args.repeat,
             args.rounds,
         )
