@@ -25,6 +25,7 @@ from engine import checkpoint
 from engine.compile.plan import Plan
 from engine.errors import ProfileError
 from engine.explain.outcome import outcomes
+from engine.explain.why_open import open_reasons, referral_of
 from engine.files import atomic_path
 from engine.model.profile import profile_from_dict
 from engine.population.table import (
@@ -34,7 +35,7 @@ from engine.population.table import (
     read_record_batches,
     rows_of,
 )
-from engine.run.evaluate import run
+from engine.run.evaluate import Trace, run
 
 RESULT_SCHEMA = pa.schema(
     [
@@ -57,6 +58,9 @@ class BatchSummary:
     invalid: int = 0
     statuses: dict[str, Counter] = field(default_factory=dict)  # scheme -> status -> households
     monthly_total: dict[str, Decimal] = field(default_factory=dict)  # scheme -> sum per month
+    # scheme -> why households stay undetermined or are referred (engine/explain/why_open.py)
+    # -> how many households
+    reasons: dict[str, Counter] = field(default_factory=dict)
     seconds: float = 0.0
 
     def add(self, other: BatchSummary) -> None:
@@ -67,6 +71,12 @@ class BatchSummary:
             self.statuses.setdefault(scheme, Counter()).update(counts)
         for scheme, total in other.monthly_total.items():
             self.monthly_total[scheme] = self.monthly_total.get(scheme, Decimal(0)) + total
+        for scheme, counts in other.reasons.items():
+            self.reasons.setdefault(scheme, Counter()).update(counts)
+
+    def count_reasons(self, scheme: str, reasons: tuple[str, ...]) -> None:
+        if reasons:
+            self.reasons.setdefault(scheme, Counter()).update(reasons)
 
 
 def result_rows(
@@ -88,9 +98,12 @@ def result_rows(
             paths = ", ".join(sorted({path for path, _ in error.errors}))
             out.append({**base, "status": "invalid", "error": paths})
             continue
-        for outcome in outcomes(run(plan, profile, peildatum)):
+        trace = run(plan, profile, peildatum)
+        for outcome in outcomes(trace):
             statuses = summary.statuses.setdefault(outcome.scheme, Counter())
             statuses[outcome.status] += 1
+            if outcome.status in ("undetermined", "refer"):
+                summary.count_reasons(outcome.scheme, _reasons(trace, outcome.scheme))
             if outcome.amount is not None and outcome.period == "month":
                 total = summary.monthly_total.get(outcome.scheme, Decimal(0))
                 summary.monthly_total[outcome.scheme] = total + outcome.amount
@@ -105,6 +118,13 @@ def result_rows(
                 }
             )
     return out
+
+
+def _reasons(trace: Trace, scheme_id: str) -> tuple[str, ...]:
+    plan = trace.plan
+    status = trace.facts[plan.schemes[scheme_id].spec.outputs.status]
+    referral = referral_of(plan, scheme_id, trace.facts)
+    return open_reasons(plan, trace.dated, scheme_id, status, referral)
 
 
 def run_batch(

@@ -113,6 +113,7 @@ def _dump(summary: BatchSummary) -> dict[str, Any]:
         "invalid": summary.invalid,
         "statuses": {scheme: dict(counts) for scheme, counts in summary.statuses.items()},
         "monthly_total": {scheme: str(total) for scheme, total in summary.monthly_total.items()},
+        "reasons": {scheme: dict(counts) for scheme, counts in summary.reasons.items()},
     }
 
 
@@ -124,4 +125,5 @@ def _load(data: dict[str, Any]) -> BatchSummary:
         invalid=data["invalid"],
         statuses={scheme: Counter(counts) for scheme, counts in data["statuses"].items()},
         monthly_total={s: Decimal(total) for s, total in data["monthly_total"].items()},
+        reasons={scheme: Counter(counts) for scheme, counts in data.get("reasons", {}).items()},
     )

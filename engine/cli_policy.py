@@ -126,6 +126,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from engine.checkpoint import BatchInterrupted
     from engine.diff import resolve
     from engine.explain.format import money
+    from engine.explain.why_open import reason_text
     from engine.population.table import count_rows
     from engine.progress import progress_bar
 
@@ -138,6 +139,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.resume and args.dask:
         raise PolicyCommandError("--resume goes with a run in one process, not --dask")
     total = count_rows(args.population) if args.population.is_file() else None
+    plan = resolve(args.rules)  # also names the reasons in the summary
     with progress_bar("households evaluated", total, args.progress) as advance:
         if args.dask:
             from engine.distributed import run_distributed
@@ -154,7 +156,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
                 backend=args.backend,
             )
         else:
-            plan = resolve(args.rules)
             try:
                 summary = run_batch(
                     args.population,
@@ -179,6 +180,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
         total_month = summary.monthly_total.get(scheme_id)
         paid = f"; {money(total_month, 'nl')} per month" if total_month else ""
         print(f"  {scheme_id}: {counts}{paid}")
+        reasons = summary.reasons.get(scheme_id)
+        if reasons:
+            print("    undetermined or referred because of:")
+            for reason, n in sorted(reasons.items(), key=lambda item: (-item[1], item[0])):
+                print(f"      {reason_text(plan, reason)}: {n:,}")
     if summary.households and summary.invalid == summary.households:
         raise PolicyCommandError(
             f"not one household in '{args.population.name}' is valid as a profile; the "

@@ -41,9 +41,11 @@ from engine.diff import resolve
 from engine.errors import EngineError
 from engine.population.table import (
     COLUMNS,
+    REQUIRED_COLUMNS,
     SCHEMA,
     PopulationError,
     read_record_batches,
+    whole,
 )
 
 PARTITION = 50_000  # most households in one partition (one task)
@@ -153,9 +155,10 @@ def _partition_table(source: str | bytes, start: int, stop: int) -> pa.Table:
             first = row if not groups else first
             groups.append(index)
         row += size
-    table = file.read_row_groups(groups, columns=list(COLUMNS)).slice(start - first, stop - start)
+    present = [name for name in COLUMNS if name in file.schema_arrow.names]
+    table = file.read_row_groups(groups, columns=present).slice(start - first, stop - start)
     try:  # as read_record_batches reads a Parquet file
-        return table.cast(SCHEMA, safe=True)
+        return whole(table).cast(SCHEMA, safe=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise PopulationError(f"'{path.name}': its columns do not have the table's types") from None
 
@@ -296,7 +299,7 @@ def _parts(
             metadata = pq.ParquetFile(population)
         except (pa.ArrowException, OSError):
             raise PopulationError(f"'{population.name}' is not a readable Parquet file") from None
-        missing = [name for name in COLUMNS if name not in metadata.schema_arrow.names]
+        missing = [name for name in REQUIRED_COLUMNS if name not in metadata.schema_arrow.names]
         if missing:
             raise PopulationError(f"'{population.name}' lacks the columns: {', '.join(missing)}")
         total = metadata.metadata.num_rows

@@ -435,3 +435,23 @@ def test_schema_advice_prints_valid_json() -> None:
     assert result.returncode == 0, result.stderr
     schema = json.loads(result.stdout)
     assert "receipt" in schema["properties"] and "schemes" in schema["properties"]
+
+
+def test_an_owned_home_without_its_figures_leaves_them_unknown_not_absent() -> None:
+    """`owns_home: true` means the home's value and mortgage exist: they are asked, not read
+    as "no home" (which would leave kwijtschelding underivable instead of waiting on them)."""
+    from engine.run.evaluate import run
+    from engine.values import Unknown
+
+    profile = engine.profile_from_dict(
+        {
+            "municipality": "Utrecht",
+            "members": [{"id": "a", "role": "applicant", "birth_date": "1980-01-01"}],
+            "assets": {"owns_home": True},
+        }
+    )
+    assert profile.assets.own_home is not None
+    trace = run(engine.load_plan(), profile, dt.date(2026, 1, 15))
+    for fact in ("woningwaarde", "hypotheekschuld"):
+        value = trace.facts[fact]
+        assert type(value) is Unknown and value.missing == {fact}, fact

@@ -152,7 +152,7 @@ def test_a_batch_refers_as_native_does_on_the_vector_backend(tmp_path: Path) -> 
         )
     }
     # q read from a field the generated population leaves unknown
-    facts = ASSESSED.replace("applicant.exclusions.evading_sentence", "applicant.work.wsw_employed")
+    facts = ASSESSED.replace("applicant.exclusions.evading_sentence", "applicant.work.has_job")
     plan = engine.load_plan(write_base(tmp_path / "base", rules, facts=facts))
     population = tmp_path / "population.parquet"
     write_population(population, 400, 11, DAY)

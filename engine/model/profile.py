@@ -366,6 +366,14 @@ class Assets(Model):
     own_home: OwnHome | None = None  # absent if the household owns no home it lives in
     owns_home: bool | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _home_owned(cls, data: Any) -> Any:
+        # Owning the home means its value and mortgage exist, though they may not be known
+        # yet: without the group they would read as "no such home", not as unknown.
+        owned = isinstance(data, dict) and data.get("owns_home") is True
+        return {**data, "own_home": {}} if owned and data.get("own_home") is None else data
+
 
 class SpecialCost(Model):
     """A cost for which bijzondere bijstand may be asked (art. 35 Pw)."""

@@ -25,7 +25,14 @@ import pyarrow.parquet as pq
 
 from engine.files import atomic_path
 from engine.population.marginals import Marginals, load_marginals
-from engine.population.table import DATES, SCHEMA, PopulationError, profile_of, to_csv_cells
+from engine.population.table import (
+    DATES,
+    SCHEMA,
+    YES_NO_COLUMNS,
+    PopulationError,
+    profile_of,
+    to_csv_cells,
+)
 
 BLOCK = 65_536  # households per seeded stream; part of the seed's meaning, so fixed
 EPOCH = dt.date(1970, 1, 1)
@@ -149,7 +156,24 @@ def _block(
         "municipal_tax_assessment": _money(_lognormal(rng, n, m, "municipal_tax")),
         "low_income_since": _dates(rng, today, m.draw_bands("low_income_years", rng, n)),
     }
+    # Drawn after the columns above, so that those stay what the same seed gave before.
+    drawn = {"problematic_debts": indebted}
+    nationality = columns["nationality"].to_numpy(zero_copy_only=False)
+    for name in YES_NO_COLUMNS:
+        yes = rng.random(n) < _shares(m, name, nationality)
+        if among := m.entry(name).data.get("among"):
+            yes &= drawn[among]
+        drawn[name] = yes
+        columns[name] = pa.array(yes)
     return pa.RecordBatch.from_arrays([columns[f.name] for f in SCHEMA], schema=SCHEMA)
+
+
+def _shares(m: Marginals, name: str, nationality: np.ndarray) -> np.ndarray | float:
+    """A yes/no column's share: one for everyone, or one per nationality drawn."""
+    by_nationality = m.entry(name).data.get("share_by_nationality")
+    if by_nationality is None:
+        return float(m.value(name, "share"))
+    return np.array([float(by_nationality[code]) for code in nationality])
 
 
 def _dates(

@@ -26,6 +26,31 @@ from engine.errors import EngineError, ProfileError
 MONEY = pa.decimal128(11, 2)
 DATES = pa.list_(pa.date32())
 
+# Yes/no columns, each the profile path it answers: what a scheme's status waits on beyond
+# composition, income and means (work and disability for Wsw, beschut werk and the Wajong; the
+# debt history for the Wsnp). Each is drawn from the marginal of the same name.
+YES_NO_COLUMNS: dict[str, str] = {
+    "applicant_work_limiting_condition": "applicant.work.work_limiting_condition",
+    "applicant_sheltered_work_only": "applicant.work.sheltered_work_only",
+    "applicant_registered_with_uwv_as_jobseeker": "applicant.work.registered_with_uwv_as_jobseeker",
+    "applicant_permanently_no_work_capacity": "applicant.work.permanently_no_work_capacity",
+    "applicant_disabled_before_18_or_during_study": (
+        "applicant.work.disabled_before_18_or_during_study"
+    ),
+    "applicant_receives_wajong": "applicant.work.receives_wajong",
+    "applicant_wsw_indicated_and_employed_on_2014_12_31": (
+        "applicant.work.wsw_indicated_and_employed_on_2014_12_31"
+    ),
+    "applicant_wsw_employed": "applicant.work.wsw_employed",
+    "applicant_dutch_language_education_8_years": (
+        "applicant.education.dutch_language_education_8_years"
+    ),
+    "applicant_integration_diploma": "applicant.work.integration_diploma",
+    "debts_good_faith_last_3_years": "debts.good_faith_last_3_years",
+    "debts_amicable_attempt_failed": "debts.amicable_attempt_failed",
+    "debts_crime_debts_last_5_years": "debts.crime_debts_last_5_years",
+}
+
 SCHEMA = pa.schema(
     [
         pa.field("household_id", pa.string(), nullable=False),
@@ -47,8 +72,11 @@ SCHEMA = pa.schema(
         pa.field("municipal_tax_assessment", MONEY),
         pa.field("low_income_since", pa.date32()),
     ]
+    + [pa.field(name, pa.bool_()) for name in YES_NO_COLUMNS]
 )
 COLUMNS = tuple(SCHEMA.names)
+# Files written before the yes/no columns existed still run: those facts are then unknown.
+REQUIRED_COLUMNS = tuple(name for name in COLUMNS if name not in YES_NO_COLUMNS)
 LIST_COLUMNS = ("children_birth_dates", "housemate_birth_dates")
 HOUSEHOLD_TYPES = ("single", "single_parent", "couple_no_children", "couple_with_children")
 
@@ -149,7 +177,7 @@ def profile_of(row: dict[str, Any]) -> dict[str, Any]:
                 "education": {"follows_education": False},
             }
         )
-    return {
+    profile = {
         "municipality": row["municipality"],
         "members": members,
         "assets": {
@@ -171,6 +199,19 @@ def profile_of(row: dict[str, Any]) -> dict[str, Any]:
             "total_debts": _money(row["total_debts"]),
         },
     }
+    for column, path in YES_NO_COLUMNS.items():
+        if row.get(column) is not None:  # an empty cell, or a file without it: unknown
+            _put(profile, applicant, path, row[column])
+    return profile
+
+
+def _put(profile: dict[str, Any], applicant: dict[str, Any], path: str, value: Any) -> None:
+    """Set a profile path (`applicant.work.x`, `debts.x`) in the profile being built."""
+    first, *groups, name = path.split(".")
+    place = applicant if first == "applicant" else profile.setdefault(first, {})
+    for group in groups:
+        place = place.setdefault(group, {})
+    place[name] = value
 
 
 def count_rows(path: Path) -> int | None:
@@ -222,10 +263,10 @@ def _parquet_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:
         source = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as error:
         raise PopulationError(f"'{path.name}' is not a readable Parquet file") from error
-    _check_columns(path, source.schema_arrow.names)
+    present = _check_columns(path, source.schema_arrow.names)
     try:
-        for batch in source.iter_batches(batch_size=chunk_size, columns=list(COLUMNS)):
-            yield batch.cast(SCHEMA, safe=True)
+        for batch in source.iter_batches(batch_size=chunk_size, columns=present):
+            yield whole(batch).cast(SCHEMA, safe=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise PopulationError(f"'{path.name}': its columns do not have the table's types") from None
     except (pa.ArrowException, OSError):
@@ -234,10 +275,10 @@ def _parquet_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:
 
 def _csv_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:
     """CSV: every cell read as text, then converted column by column."""
-    _check_columns(path, _csv_header(path))
+    present = _check_columns(path, _csv_header(path))
     options = pa_csv.ConvertOptions(
-        column_types={name: pa.string() for name in COLUMNS},
-        include_columns=list(COLUMNS),
+        column_types={name: pa.string() for name in present},
+        include_columns=present,
         strings_can_be_null=True,
     )
     try:
@@ -246,7 +287,7 @@ def _csv_batches(path: Path, chunk_size: int) -> Iterator[pa.RecordBatch]:
         )
         for block in reader:
             for start in range(0, block.num_rows, chunk_size):
-                yield _typed(block.slice(start, chunk_size))
+                yield _typed(whole(block.slice(start, chunk_size), pa.string()))
     except pa.ArrowInvalid as error:
         raise PopulationError(f"'{path.name}': {_first_line(error)}") from None
 
@@ -319,10 +360,28 @@ def _csv_header(path: Path) -> list[str]:
         return next(csv.reader(file), [])
 
 
-def _check_columns(path: Path, names: list[str]) -> None:
-    missing = [name for name in COLUMNS if name not in names]
+def _check_columns(path: Path, names: list[str]) -> list[str]:
+    """The table's columns the file has; refuses a file without one that every file has."""
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if missing:
         raise PopulationError(f"'{path.name}' lacks the columns: {', '.join(missing)}")
+    return [name for name in COLUMNS if name in names]
+
+
+def whole(batch: Any, cell_type: pa.DataType | None = None) -> Any:
+    """A batch with every table column: a yes/no column the file predates is empty (unknown).
+    `cell_type` for the added columns (text, for CSV cells still to convert). A record batch
+    or a table."""
+    names = batch.schema.names
+    if all(name in names for name in COLUMNS):
+        return batch
+    columns = [
+        batch.column(name)
+        if name in names
+        else pa.nulls(batch.num_rows, cell_type or SCHEMA.field(name).type)
+        for name in COLUMNS
+    ]
+    return type(batch).from_arrays(columns, names=list(COLUMNS))
 
 
 def _first_line(error: Exception) -> str:

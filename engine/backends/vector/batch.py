@@ -15,15 +15,47 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from engine.backends.vector.evaluate import evaluate_batch, open_rows, scheme_columns
+from engine.backends.vector.columns import falses
+from engine.backends.vector.evaluate import Batch, evaluate_batch, open_rows, scheme_columns
 from engine.backends.vector.table_inputs import VALIDATED, read_table, valid_rows
-from engine.compile.plan import Plan
+from engine.compile.plan import DatedPlan, Plan
 from engine.errors import EvaluationError
+from engine.explain.why_open import REFERRAL, unset_figures
 from engine.load.loader import municipality_key
 from engine.population.table import INVALID, rows_of
 
 if TYPE_CHECKING:
     from engine.batch import BatchSummary
+
+
+def _open_on_facts(plan: Plan, part: Batch) -> np.ndarray:
+    """Households with a status open on no local figure (it waits on facts, or the rules
+    cannot derive it): only the native path knows which facts."""
+    found = falses(part.n)
+    for scheme in plan.schemes.values():
+        status = part.facts[scheme.spec.outputs.status]
+        found |= status.unk & ~status.pol
+    return found
+
+
+def _reasons(plan: Plan, dated: DatedPlan, part: Batch, scheme_id: str) -> np.ndarray:
+    """Per household, as `engine.explain.why_open.open_reasons`: the municipality's unset
+    figures where the status waits on one, the body where the rules refer."""
+    status = part.facts[plan.schemes[scheme_id].spec.outputs.status]
+    out = np.full(part.n, None, dtype=object)
+    unset = unset_figures(plan, dated, scheme_id)
+    for i in np.flatnonzero(status.unk & status.pol):
+        out[i] = unset
+    referred = ~status.unk & (status.val == "refer")
+    if referred.any():
+        bodies = np.full(part.n, "", dtype=object)
+        for name in reversed(plan.scheme_outputs[scheme_id].get("referral", ())):
+            column = part.facts[name]
+            named = ~column.unk & np.array([isinstance(v, str) for v in column.val], dtype=bool)
+            bodies[named] = column.val[named]
+        for i in np.flatnonzero(referred):
+            out[i] = (REFERRAL + bodies[i],)
+    return out
 
 
 def vector_result_batch(
@@ -49,6 +81,7 @@ def vector_result_batch(
     amount = np.full((n, k), None, dtype=object)
     period = np.full((n, k), None, dtype=object)
     gap = np.zeros((n, k), dtype=bool)
+    reasons = np.full((n, k), None, dtype=object)  # a tuple where the status gives reasons
     keys = [municipality_key(m) if m else None for m in columns["municipality"]]
     for key in dict.fromkeys(k_ for k_, f in zip(keys, fast, strict=True) if f):
         rows = np.flatnonzero(fast & np.array([k_ == key for k_ in keys]))
@@ -67,15 +100,22 @@ def vector_result_batch(
             continue
         part = read_table(plan, batch.take(pa.array(rows)))
         evaluate_batch(plan, dated, part)
+        # A status open on no local figure: the native path names the facts it waits on.
+        keep = ~_open_on_facts(plan, part)
+        fast[rows[~keep]] = False
         for j, scheme_id in enumerate(schemes):
             c = scheme_columns(plan, dated, part, scheme_id)
-            status[rows, j] = c.status
-            amount[rows, j] = c.amount
-            period[rows, j] = np.where(np.equal(c.amount, None), None, c.period)
-            gap[rows, j] = c.policy_gap
+            status[rows[keep], j] = c.status[keep]
+            amount[rows[keep], j] = c.amount[keep]
+            period[rows[keep], j] = np.where(np.equal(c.amount, None), None, c.period)[keep]
+            gap[rows[keep], j] = c.policy_gap[keep]
+            reasons[rows[keep], j] = _reasons(plan, dated, part, scheme_id)[keep]
     for j, scheme_id in enumerate(schemes):
         tally = summary.statuses.setdefault(scheme_id, Counter())
         tally.update(Counter(status[fast, j].tolist()))
+        for why in reasons[fast, j]:
+            if why:
+                summary.count_reasons(scheme_id, why)
         if plan.main_period(scheme_id) == "month":
             paid = [a for a in amount[fast, j] if a is not None]
             if paid:

@@ -36,7 +36,7 @@ from engine.model.profile import (
     ResidencePermit,
     profile_from_dict,
 )
-from engine.population.table import HOUSEHOLD_TYPES, profile_of
+from engine.population.table import HOUSEHOLD_TYPES, YES_NO_COLUMNS, profile_of
 from engine.run.evaluate import read_profile
 from engine.values import NOT_DERIVED, Unknown
 
@@ -85,8 +85,23 @@ def _partner_only(values: list[Any], couple: np.ndarray, kind: str) -> Col:
     )
 
 
-# Profile path -> how its column is read from the table (column lists, couple mask).
 Reader = Callable[[dict[str, list[Any]], np.ndarray], Col]
+
+
+def _owner_only(owns_home: list[bool | None], name: str) -> Col:
+    """A fact of the own home: unknown where the home is owned, else not derived (as the
+    profile reads it: without an owned home there is no home value)."""
+    return from_values(
+        [Unknown(frozenset({name})) if owned is True else NOT_DERIVED for owned in owns_home],
+        "object",
+    )
+
+
+def _yes_no(column: str) -> Reader:
+    return lambda t, c: _col(t[column], "bool")
+
+
+# Profile path -> how its column is read from the table (column lists, couple mask).
 SCALARS: dict[str, Reader] = {
     "applicant.birth_date": lambda t, c: _col(t["applicant_birth_date"], "object"),
     "applicant.nationality": lambda t, c: _col(t["nationality"], "object"),
@@ -102,6 +117,10 @@ SCALARS: dict[str, Reader] = {
     "minima.housing_costs_monthly": lambda t, c: _col(t["housing_costs_monthly"], "object"),
     "minima.municipal_tax_assessment": lambda t, c: _col(t["municipal_tax_assessment"], "object"),
     "minima.low_income_since": lambda t, c: _col(t["low_income_since"], "object"),
+    # a table records whether the home is owned, never its value: unknown for an owner
+    "assets.own_home.market_value": lambda t, c: _owner_only(t["owns_home"], "woningwaarde"),
+    "assets.own_home.mortgage_debt": lambda t, c: _owner_only(t["owns_home"], "hypotheekschuld"),
+    **{path: _yes_no(column) for column, path in YES_NO_COLUMNS.items()},
 }
 # Collection path -> per household its items' mapped field values, or None if unknown.
 ItemReader = Callable[[dict[str, list[Any]], np.ndarray], list[list[dict[str, Any]] | None]]
@@ -238,6 +257,7 @@ TEMPLATE: dict[str, Any] = {
     "total_debts": Decimal("0.00"),
     "municipal_tax_assessment": Decimal("300.00"),
     "low_income_since": dt.date(2020, 1, 1),
+    **dict.fromkeys(YES_NO_COLUMNS, False),
 }
 OTHER_TEMPLATE: dict[str, Any] = {  # every mapped column different from TEMPLATE
     **TEMPLATE,
@@ -257,6 +277,7 @@ OTHER_TEMPLATE: dict[str, Any] = {  # every mapped column different from TEMPLAT
     "total_debts": Decimal("900.00"),
     "municipal_tax_assessment": None,
     "low_income_since": None,
+    **dict.fromkeys(YES_NO_COLUMNS, True),
 }
 
 
