@@ -25,7 +25,7 @@ from engine import checkpoint
 from engine.compile.plan import Plan
 from engine.errors import ProfileError
 from engine.explain.outcome import outcomes
-from engine.explain.why_open import open_reasons, referral_of
+from engine.explain.why_open import trace_reasons
 from engine.files import atomic_path
 from engine.model.profile import profile_from_dict
 from engine.population.table import (
@@ -35,7 +35,7 @@ from engine.population.table import (
     read_record_batches,
     rows_of,
 )
-from engine.run.evaluate import Trace, run
+from engine.run.evaluate import run
 
 RESULT_SCHEMA = pa.schema(
     [
@@ -103,7 +103,7 @@ def result_rows(
             statuses = summary.statuses.setdefault(outcome.scheme, Counter())
             statuses[outcome.status] += 1
             if outcome.status in ("undetermined", "refer"):
-                summary.count_reasons(outcome.scheme, _reasons(trace, outcome.scheme))
+                summary.count_reasons(outcome.scheme, trace_reasons(trace, outcome.scheme))
             if outcome.amount is not None and outcome.period == "month":
                 total = summary.monthly_total.get(outcome.scheme, Decimal(0))
                 summary.monthly_total[outcome.scheme] = total + outcome.amount
@@ -118,13 +118,6 @@ def result_rows(
                 }
             )
     return out
-
-
-def _reasons(trace: Trace, scheme_id: str) -> tuple[str, ...]:
-    plan = trace.plan
-    status = trace.facts[plan.schemes[scheme_id].spec.outputs.status]
-    referral = referral_of(plan, scheme_id, trace.facts)
-    return open_reasons(plan, trace.dated, scheme_id, status, referral)
 
 
 def run_batch(

@@ -23,6 +23,7 @@ from engine.api import evaluate, load_plan
 from engine.compile.plan import Plan
 from engine.errors import EngineError
 from engine.explain.outcome import Outcome, applied_rules, outcomes
+from engine.explain.why_open import trace_reasons
 from engine.run.evaluate import Trace
 
 
@@ -49,6 +50,8 @@ class SchemeImpact:
     open: int = 0  # not comparable: undetermined after, or resting on an unset local figure
     settled: int = 0  # undetermined before, decided after
     monthly_change: Decimal = Decimal(0)  # the sum of monthly amount changes
+    unsettled: int = 0  # households undetermined or referred after the change
+    reasons: Counter = field(default_factory=Counter)  # why, after (engine/explain/why_open.py)
 
 
 @dataclass
@@ -149,6 +152,9 @@ def _record(impact: Impact, case: Case, before: Trace, after: Trace) -> None:
     for old, new in zip(outcomes(before), outcomes(after), strict=True):
         scheme = impact.by_scheme.setdefault(old.scheme, SchemeImpact())
         scheme.households += 1
+        if new.status in ("undetermined", "refer"):
+            scheme.unsettled += 1
+            scheme.reasons.update(trace_reasons(after, new.scheme))
         if (old.status, old.amount, old.amounts) == (new.status, new.amount, new.amounts):
             continue
         impact.changes += 1

@@ -334,3 +334,20 @@ def test_municipalities_report_needs_adopt(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
     assert "--adopt" in result.stderr
     assert not out.exists()
+
+
+def test_the_report_says_how_many_stay_open_and_why() -> None:
+    """A generated population: per scheme, the households undetermined or referred after the
+    change and why, in Dutch; a local figure a municipality has not set is named as such."""
+    source = PopulationSource("60", 5, PEILDATUM)
+    impact = impact_of(source)
+    cz = impact.by_scheme["collectieve_zorgverzekering"]
+    assert cz.unsettled > 0
+    assert cz.reasons == {"beleid:cz_inkomensgrens_percentage": cz.unsettled}
+    html = report(impact, source)
+    section = html.split('<section id="open">', 1)[1].split("</section>", 1)[0]
+    assert CANDIDATE.schemes["collectieve_zorgverzekering"].spec.name.nl in section
+    assert (
+        "cz_inkomensgrens_percentage (een lokaal cijfer dat de gemeente niet heeft vastgesteld): "
+        f"{cz.unsettled}" in section
+    )

@@ -26,6 +26,7 @@ from engine.values import Unknown
 
 if TYPE_CHECKING:
     from engine.compile.plan import Plan
+    from engine.run.evaluate import Trace
 
 NOT_IN_RULES = "niet_in_de_regels"
 REFERRAL = "verwijzing:"
@@ -78,14 +79,45 @@ def referral_of(plan: Plan, scheme_id: str, facts: dict[str, Any]) -> Any:
     return None
 
 
-def reason_text(plan: Plan, reason: str) -> str:
-    """A reason as a summary prints it: the name, and who settles it."""
+def trace_reasons(trace: Trace, scheme_id: str) -> tuple[str, ...]:
+    """The reasons of a scheme's status in a run (none where it is decided)."""
+    plan = trace.plan
+    status = trace.facts[plan.schemes[scheme_id].spec.outputs.status]
+    referral = referral_of(plan, scheme_id, trace.facts)
+    return open_reasons(plan, trace.dated, scheme_id, status, referral)
+
+
+WORDS = {
+    "en": {
+        "not_in_rules": "not covered by the rules for this household",
+        "referred": "referred",
+        "referred_to": "referred to {body}",
+        "policy": "{name} (a local figure the municipality has not set)",
+        "assessed": "{name} (assessed by {body})",
+    },
+    "nl": {
+        "not_in_rules": "de regels gaan niet over dit huishouden",
+        "referred": "verwezen",
+        "referred_to": "verwezen naar {body}",
+        "policy": "{name} (een lokaal cijfer dat de gemeente niet heeft vastgesteld)",
+        "assessed": "{name} (beoordeelt: {body})",
+    },
+}
+
+
+def reason_text(plan: Plan, reason: str, lang: str = "en") -> str:
+    """A reason as a summary prints it: the name, and who settles it. In English the fact's
+    id (the summary of a run, read with the rules at hand); in Dutch its label (a report)."""
+    words = WORDS[lang]
     if reason == NOT_IN_RULES:
-        return "not covered by the rules for this household"
+        return words["not_in_rules"]
     if reason.startswith(REFERRAL):
         body = reason.removeprefix(REFERRAL)
-        return f"referred to {body}" if body else "referred"
+        return words["referred_to"].format(body=body) if body else words["referred"]
     if reason.startswith(POLICY_PREFIX):
-        return f"{reason.removeprefix(POLICY_PREFIX)} (a local figure the municipality has not set)"
+        return words["policy"].format(name=reason.removeprefix(POLICY_PREFIX))
+    name = reason
+    if lang != "en" and (spec := plan.fact_spec(reason)) is not None:
+        name = getattr(spec.label, lang)
     body = plan.assessed_by.get(reason)
-    return f"{reason} (assessed by {body})" if body else reason
+    return words["assessed"].format(name=name, body=body) if body else name

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from engine.compile.plan import Plan
 from engine.diff import Impact
 from engine.explain.format import money
+from engine.explain.why_open import reason_text
 from engine.report.svg import histogram, stacked_bars
 
 # Bins of a household's net monthly change, in whole euros: (low, high, label); None is open.
@@ -99,6 +100,11 @@ def _scheme_rows(impact: Impact, plan: Plan) -> list[dict]:
                 "moves": sorted(tally.status_changes.items()),
                 "monthly": money(tally.monthly_change, "nl"),
                 "changed": tally.gain + tally.loss + tally.open + tally.settled,
+                "unsettled": tally.unsettled,
+                "reasons": [
+                    (reason_text(plan, reason, "nl"), n)
+                    for reason, n in sorted(tally.reasons.items(), key=lambda r: (-r[1], r[0]))
+                ],
             }
         )
     return rows
