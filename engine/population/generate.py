@@ -164,7 +164,7 @@ def _block(
         if among := m.entry(name).data.get("among"):
             yes &= drawn[among]
         drawn[name] = yes
-        columns[name] = pa.array(yes)
+        columns[name] = pa.array(yes, mask=~partnered if name.startswith("partner_") else None)
     return pa.RecordBatch.from_arrays([columns[f.name] for f in SCHEMA], schema=SCHEMA)
 
 

@@ -28,7 +28,8 @@ DATES = pa.list_(pa.date32())
 
 # Yes/no columns, each the profile path it answers: what a scheme's status waits on beyond
 # composition, income and means (work and disability for Wsw, beschut werk and the Wajong; the
-# debt history for the Wsnp). Each is drawn from the marginal of the same name.
+# debt history for the Wsnp), and what the bijstand's duties and dates wait on (the taaleis,
+# the four-week search period). Each is drawn from the marginal of the same name.
 YES_NO_COLUMNS: dict[str, str] = {
     "applicant_work_limiting_condition": "applicant.work.work_limiting_condition",
     "applicant_sheltered_work_only": "applicant.work.sheltered_work_only",
@@ -49,6 +50,13 @@ YES_NO_COLUMNS: dict[str, str] = {
     "debts_good_faith_last_3_years": "debts.good_faith_last_3_years",
     "debts_amicable_attempt_failed": "debts.amicable_attempt_failed",
     "debts_crime_debts_last_5_years": "debts.crime_debts_last_5_years",
+    # added later: drawn last, so that a seed still gives what it gave in the columns above
+    "applicant_left_praktijkonderwijs_or_vso_within_year": (
+        "applicant.education.left_praktijkonderwijs_or_vso_within_year"
+    ),
+    "partner_left_praktijkonderwijs_or_vso_within_year": (
+        "partner.education.left_praktijkonderwijs_or_vso_within_year"
+    ),
 }
 
 SCHEMA = pa.schema(
@@ -199,16 +207,21 @@ def profile_of(row: dict[str, Any]) -> dict[str, Any]:
             "total_debts": _money(row["total_debts"]),
         },
     }
+    partner = next((m for m in members if m["role"] == "partner"), None)
+    people = {"applicant": applicant, "partner": partner}
     for column, path in YES_NO_COLUMNS.items():
         if row.get(column) is not None:  # an empty cell, or a file without it: unknown
-            _put(profile, applicant, path, row[column])
+            _put(profile, people, path, row[column])
     return profile
 
 
-def _put(profile: dict[str, Any], applicant: dict[str, Any], path: str, value: Any) -> None:
-    """Set a profile path (`applicant.work.x`, `debts.x`) in the profile being built."""
+def _put(profile: dict[str, Any], people: dict[str, Any], path: str, value: Any) -> None:
+    """Set a profile path (`applicant.work.x`, `partner.education.x`, `debts.x`) in the
+    profile being built; a partner's where the household has one."""
     first, *groups, name = path.split(".")
-    place = applicant if first == "applicant" else profile.setdefault(first, {})
+    if first in people and people[first] is None:
+        return
+    place = people[first] if first in people else profile.setdefault(first, {})
     for group in groups:
         place = place.setdefault(group, {})
     place[name] = value

@@ -97,7 +97,9 @@ def _owner_only(owns_home: list[bool | None], name: str) -> Col:
     )
 
 
-def _yes_no(column: str) -> Reader:
+def _yes_no(column: str, path: str) -> Reader:
+    if path.startswith("partner."):
+        return lambda t, c: _partner_only(t[column], c, "bool")
     return lambda t, c: _col(t[column], "bool")
 
 
@@ -120,7 +122,7 @@ SCALARS: dict[str, Reader] = {
     # a table records whether the home is owned, never its value: unknown for an owner
     "assets.own_home.market_value": lambda t, c: _owner_only(t["owns_home"], "woningwaarde"),
     "assets.own_home.mortgage_debt": lambda t, c: _owner_only(t["owns_home"], "hypotheekschuld"),
-    **{path: _yes_no(column) for column, path in YES_NO_COLUMNS.items()},
+    **{path: _yes_no(column, path) for column, path in YES_NO_COLUMNS.items()},
 }
 # Collection path -> per household its items' mapped field values, or None if unknown.
 ItemReader = Callable[[dict[str, list[Any]], np.ndarray], list[list[dict[str, Any]] | None]]
