@@ -165,6 +165,12 @@ def _block(
             yes &= drawn[among]
         drawn[name] = yes
         columns[name] = pa.array(yes, mask=~partnered if name.startswith("partner_") else None)
+    not_owned = ~columns["owns_home"].to_numpy(zero_copy_only=False)
+    value = _lognormal(rng, n, m, "home_market_value")
+    low, high = (float(m.value("home_mortgage_share", k)) for k in ("low", "high"))
+    mortgage = np.rint(value * rng.uniform(low, high, n))
+    columns["home_market_value"] = _money(value, mask=not_owned)
+    columns["home_mortgage_debt"] = _money(mortgage, mask=not_owned)
     return pa.RecordBatch.from_arrays([columns[f.name] for f in SCHEMA], schema=SCHEMA)
 
 

@@ -81,10 +81,13 @@ SCHEMA = pa.schema(
         pa.field("low_income_since", pa.date32()),
     ]
     + [pa.field(name, pa.bool_()) for name in YES_NO_COLUMNS]
+    # an owned home's value and mortgage, empty where the home is not owned
+    + [pa.field("home_market_value", MONEY), pa.field("home_mortgage_debt", MONEY)]
 )
 COLUMNS = tuple(SCHEMA.names)
-# Files written before the yes/no columns existed still run: those facts are then unknown.
-REQUIRED_COLUMNS = tuple(name for name in COLUMNS if name not in YES_NO_COLUMNS)
+# Files written before these columns existed still run: those facts are then unknown.
+ADDED_COLUMNS = (*YES_NO_COLUMNS, "home_market_value", "home_mortgage_debt")
+REQUIRED_COLUMNS = tuple(name for name in COLUMNS if name not in ADDED_COLUMNS)
 LIST_COLUMNS = ("children_birth_dates", "housemate_birth_dates")
 HOUSEHOLD_TYPES = ("single", "single_parent", "couple_no_children", "couple_with_children")
 
@@ -207,6 +210,13 @@ def profile_of(row: dict[str, Any]) -> dict[str, Any]:
             "total_debts": _money(row["total_debts"]),
         },
     }
+    if row["owns_home"] is True:  # an empty cell (or a file without it): that figure unknown
+        figures = {
+            "market_value": row.get("home_market_value"),
+            "mortgage_debt": row.get("home_mortgage_debt"),
+        }
+        own_home = {name: _money(value) for name, value in figures.items() if value is not None}
+        profile["assets"]["own_home"] = own_home
     partner = next((m for m in members if m["role"] == "partner"), None)
     people = {"applicant": applicant, "partner": partner}
     for column, path in YES_NO_COLUMNS.items():
@@ -382,7 +392,7 @@ def _check_columns(path: Path, names: list[str]) -> list[str]:
 
 
 def whole(batch: Any, cell_type: pa.DataType | None = None) -> Any:
-    """A batch with every table column: a yes/no column the file predates is empty (unknown).
+    """A batch with every table column: a column the file predates is empty (unknown).
     `cell_type` for the added columns (text, for CSV cells still to convert). A record batch
     or a table."""
     names = batch.schema.names

@@ -48,6 +48,8 @@ MONEY_COLUMNS = (
     "housing_costs_monthly",
     "total_debts",
     "municipal_tax_assessment",
+    "home_market_value",
+    "home_mortgage_debt",
 )
 DATE_COLUMNS = ("applicant_birth_date", "partner_birth_date", "low_income_since")
 LIST_COLUMNS = ("children_birth_dates", "housemate_birth_dates")
@@ -88,11 +90,14 @@ def _partner_only(values: list[Any], couple: np.ndarray, kind: str) -> Col:
 Reader = Callable[[dict[str, list[Any]], np.ndarray], Col]
 
 
-def _owner_only(owns_home: list[bool | None], name: str) -> Col:
-    """A fact of the own home: unknown where the home is owned, else not derived (as the
-    profile reads it: without an owned home there is no home value)."""
+def _owned(owns_home: list[bool | None], values: list[Any]) -> Col:
+    """A figure of the own home: its cell where the home is owned (empty: unknown), else not
+    derived (as the profile reads it: without an owned home there is no home value)."""
     return from_values(
-        [Unknown(frozenset({name})) if owned is True else NOT_DERIVED for owned in owns_home],
+        [
+            _unknown_if_none(v) if owned is True else NOT_DERIVED
+            for owned, v in zip(owns_home, values, strict=True)
+        ],
         "object",
     )
 
@@ -119,9 +124,8 @@ SCALARS: dict[str, Reader] = {
     "minima.housing_costs_monthly": lambda t, c: _col(t["housing_costs_monthly"], "object"),
     "minima.municipal_tax_assessment": lambda t, c: _col(t["municipal_tax_assessment"], "object"),
     "minima.low_income_since": lambda t, c: _col(t["low_income_since"], "object"),
-    # a table records whether the home is owned, never its value: unknown for an owner
-    "assets.own_home.market_value": lambda t, c: _owner_only(t["owns_home"], "woningwaarde"),
-    "assets.own_home.mortgage_debt": lambda t, c: _owner_only(t["owns_home"], "hypotheekschuld"),
+    "assets.own_home.market_value": lambda t, c: _owned(t["owns_home"], t["home_market_value"]),
+    "assets.own_home.mortgage_debt": lambda t, c: _owned(t["owns_home"], t["home_mortgage_debt"]),
     **{path: _yes_no(column, path) for column, path in YES_NO_COLUMNS.items()},
 }
 # Collection path -> per household its items' mapped field values, or None if unknown.
@@ -260,6 +264,8 @@ TEMPLATE: dict[str, Any] = {
     "municipal_tax_assessment": Decimal("300.00"),
     "low_income_since": dt.date(2020, 1, 1),
     **dict.fromkeys(YES_NO_COLUMNS, False),
+    "home_market_value": Decimal("250000.00"),
+    "home_mortgage_debt": Decimal("100000.00"),
 }
 OTHER_TEMPLATE: dict[str, Any] = {  # every mapped column different from TEMPLATE
     **TEMPLATE,
@@ -280,6 +286,8 @@ OTHER_TEMPLATE: dict[str, Any] = {  # every mapped column different from TEMPLAT
     "municipal_tax_assessment": None,
     "low_income_since": None,
     **dict.fromkeys(YES_NO_COLUMNS, True),
+    "home_market_value": None,
+    "home_mortgage_debt": Decimal("5.00"),
 }
 
 
