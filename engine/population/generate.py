@@ -24,7 +24,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from engine.files import atomic_path
-from engine.population.marginals import Marginals, load_marginals
+from engine.population.marginals import Marginals, MarginalsError, load_marginals
 from engine.population.table import (
     DATES,
     SCHEMA,
@@ -179,7 +179,12 @@ def _shares(m: Marginals, name: str, nationality: np.ndarray) -> np.ndarray | fl
     by_nationality = m.entry(name).data.get("share_by_nationality")
     if by_nationality is None:
         return float(m.value(name, "share"))
-    return np.array([float(by_nationality[code]) for code in nationality])
+    shares = np.zeros(len(nationality))
+    for code in np.unique(nationality.astype(str)):
+        if code not in by_nationality:
+            raise MarginalsError(f"marginals.yaml: '{name}' has no share for nationality {code}")
+        shares[nationality == code] = float(by_nationality[code])
+    return shares
 
 
 def _dates(

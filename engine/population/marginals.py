@@ -77,7 +77,10 @@ class Marginals:
     def attribute(self, name: str, key: str, categories: np.ndarray) -> list[Any]:
         """Per drawn category, an attribute the entry gives it (e.g. a nationality)."""
         table = self.value(name, "categories")
-        return [table[c].get(key) for c in categories]
+        values = np.empty(len(categories), dtype=object)
+        for category in np.unique(categories):  # a few categories, many households
+            values[categories == category] = table[category].get(key)
+        return values.tolist()
 
 
 @cache
