@@ -18,7 +18,7 @@ from engine.api import ENGINE_VERSION, advise, check_rules, load_plan
 from engine.cli_policy import POLICY_COMMANDS, add_policy_commands, parse_date
 from engine.compile.plan import Plan
 from engine.errors import EngineError, printable
-from engine.explain.text import advice_text
+from engine.explain.render import render
 from engine.files import ENVIRONMENT_ERRORS, finish_stdout, read_bytes, write_text
 from engine.load.yaml_source import MAX_FILE_BYTES
 from engine.model.advice import Advice
@@ -108,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("schema", help="print a JSON Schema")
     p.add_argument("what", choices=("profile", "advice"))
+
+    p = commands.add_parser("serve", help="serve advice and intake over HTTP (docs/service.md)")
+    p.add_argument("--host", default="127.0.0.1", help="127.0.0.1 (default): this machine only")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="processes, each with its own plan")
+    p.add_argument("--rules", type=Path, default=None)
     return parser
 
 
@@ -153,20 +159,6 @@ def cmd_advise(args: argparse.Namespace) -> int:
     advice = advise(profile, args.on or dt.date.today(), plan, args.lang)
     sys.stdout.write(render(advice, args.format))
     return 0
-
-
-def render(advice: Advice, form: str) -> str:
-    if form == "json":
-        return advice.to_json()
-    if form == "markdown":
-        from engine.explain.markdown import advice_markdown
-
-        return advice_markdown(advice)
-    if form == "html":
-        from engine.explain.html import advice_html
-
-        return advice_html(advice)
-    return advice_text(advice)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -301,10 +293,32 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from engine.model.advice import Advice
 
     model = Profile if args.what == "profile" else Advice
     print(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False, sort_keys=True))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+    except ImportError:
+        raise EngineError(
+            "the HTTP service needs FastAPI and uvicorn: pip install '.[serve]'"
+        ) from None
+    if not 1 <= args.port <= 65535 or args.workers < 1:
+        raise EngineError("--port is 1 to 65535 and --workers at least 1")
+    load_plan(args.rules)  # a rule base that does not load is refused here, before serving
+    if args.rules is not None:
+        os.environ["ENGINE_SERVE_RULES"] = str(args.rules.resolve())
+    uvicorn.run(
+        "engine.service:app_from_environment",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+    )
     return 0
 
 
@@ -325,6 +339,7 @@ COMMANDS = {
     "replay": cmd_replay,
     **POLICY_COMMANDS,
     "schema": cmd_schema,
+    "serve": cmd_serve,
 }
 
 

@@ -42,7 +42,7 @@ VARIANTS = {
 DRIVER = """
 import datetime, json, pathlib, sys
 import engine
-from engine.cli import render
+from engine.explain.render import render
 plan = engine.load_plan()
 jobs = json.loads(sys.argv[1])
 for name, (path, form, lang) in jobs.items():

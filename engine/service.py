@@ -1,0 +1,250 @@
+"""The engine over HTTP, for systems that are not Python (`python -m engine serve`).
+
+FastAPI on uvicorn. Every answer is what the library gives: `POST /advice` returns the bytes of
+`Advice.to_json()` (or a rendering), so a caller over HTTP and a caller in Python get the same
+advice. The server keeps nothing of a household: an intake's state travels in each request and
+response (`POST /intake`, `POST /intake/answer`).
+
+Requests are read by hand rather than by FastAPI's body models, for three reasons: the size of a
+body is bounded before it is parsed (413), a bad profile is refused with the field paths of
+`profile_from_dict` and never with the values given (FastAPI's own 422 echoes the input), and the
+OpenAPI description still shows the request models (`openapi_extra`). No body is ever logged;
+an unexpected failure is a 500 that names nothing of the request, and the log line names only
+the kind of failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from engine.api import ENGINE_VERSION, advise, default_plan, load_plan
+from engine.compile.plan import Plan
+from engine.errors import EvaluationError, ProfileError
+from engine.explain.render import render
+from engine.model.advice import Advice
+from engine.model.profile import Profile, profile_from_dict
+
+MAX_BODY_BYTES = 1_000_000  # a household of 30 members with every field is under 100 kB
+LOG = logging.getLogger("engine.service")
+
+FORMATS = {
+    "json": "application/json",
+    "html": "text/html; charset=utf-8",
+    "text": "text/plain; charset=utf-8",
+    "markdown": "text/markdown; charset=utf-8",
+}
+
+
+class AdviceRequest(BaseModel):
+    """What `POST /advice` takes."""
+
+    profile: Profile
+    peildatum: dt.date = Field(description="The day the advice speaks for (YYYY-MM-DD).")
+    lang: Literal["nl", "en"] = "nl"
+
+
+class RequestError(Exception):
+    """A request the service refuses: an HTTP status and the fields at fault, never values."""
+
+    def __init__(self, status: int, problems: list[tuple[list[Any], str]]):
+        super().__init__(status)
+        self.status = status
+        self.problems = problems
+
+    def response(self) -> JSONResponse:
+        detail = [{"loc": loc, "msg": msg} for loc, msg in self.problems]
+        return JSONResponse({"detail": detail}, status_code=self.status)
+
+
+def create_app(plan: Plan | None = None) -> FastAPI:
+    """The service for a plan (the bundled rules by default)."""
+    plan = plan or default_plan()
+    app = FastAPI(
+        title="Sociaal domein engine",
+        version=ENGINE_VERSION,
+        description="Integrated eligibility and advice for the Dutch social domain.",
+    )
+
+    @app.exception_handler(RequestError)
+    async def refused(request: Request, error: RequestError) -> JSONResponse:
+        return error.response()
+
+    @app.middleware("http")
+    async def no_traceback(request: Request, call_next: Any) -> Response:
+        try:
+            return await call_next(request)
+        except Exception as failure:  # never a traceback, never the request in the log
+            LOG.error("internal error (%s) on %s", type(failure).__name__, request.url.path)
+            return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "engine_version": ENGINE_VERSION, "rules": plan.hash}
+
+    @app.get("/schemes")
+    def schemes() -> list[dict[str, Any]]:
+        """Each scheme: its name, the body that decides, its law and the days it covers."""
+        return [_scheme(scheme.spec) for scheme in plan.schemes.values()]
+
+    @app.get("/schema/profile")
+    def profile_schema() -> dict[str, Any]:
+        return Profile.model_json_schema()
+
+    @app.get("/schema/advice")
+    def advice_schema() -> dict[str, Any]:
+        return Advice.model_json_schema()
+
+    @app.post(
+        "/advice",
+        openapi_extra=_body("AdviceRequest"),
+        responses={
+            200: {
+                "description": "The advice: `Advice.to_json()`, or its rendering by `format`.",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Advice"}},
+                    **{media: {} for media in list(FORMATS.values())[1:]},
+                },
+            },
+            413: {"description": f"The body is larger than {MAX_BODY_BYTES:,} bytes."},
+            422: {"description": "A field at fault, named by its path; never its value."},
+        },
+    )
+    async def advice(
+        request: Request, format: Literal["json", "html", "text", "markdown"] = "json"
+    ) -> Response:
+        body = await _json_body(request)
+        _only(body, ("profile", "peildatum", "lang"))
+        problems: list[tuple[list[Any], str]] = []  # every field at fault, in one answer
+        peildatum, lang = _peildatum(body, problems), _lang(body, problems)
+        profile = _profile(body, problems)
+        if problems:
+            raise RequestError(422, problems)
+        given = await run_in_threadpool(_advise, profile, peildatum, plan, lang)
+        return Response(_render(given, format), media_type=FORMATS[format])
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in (AdviceRequest, Advice):
+                found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                components.update(found.pop("$defs", {}))
+                components[model.__name__] = found
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def _scheme(spec: Any) -> dict[str, Any]:
+    return {
+        "id": spec.id,
+        "name": {"nl": spec.name.nl, "en": spec.name.en},
+        "body": spec.body,
+        "law": {"name": spec.law.name, "bwb": spec.law.bwb, "url": spec.law.url},
+        "coverage": {
+            "from": spec.coverage.from_.isoformat(),
+            "until": spec.coverage.until.isoformat() if spec.coverage.until else None,
+        },
+        "per_person": spec.per_person,
+    }
+
+
+def _body(model: str) -> dict[str, Any]:
+    schema = {"$ref": f"#/components/schemas/{model}"}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    """The body as a JSON object, read up to the size limit (a larger one is never parsed)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise RequestError(413, [(["body"], f"the body is larger than {MAX_BODY_BYTES:,} bytes")])
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > MAX_BODY_BYTES:
+            raise RequestError(
+                413, [(["body"], f"the body is larger than {MAX_BODY_BYTES:,} bytes")]
+            )
+    problem = None
+    try:
+        body = json.loads(data)
+    except (ValueError, RecursionError):  # the error's text holds the body: not passed on
+        problem = "the body is not valid JSON (UTF-8)"
+    if problem is not None:
+        raise RequestError(400, [(["body"], problem)])
+    if not isinstance(body, dict):
+        raise RequestError(422, [(["body"], "the body is a JSON object")])
+    return body
+
+
+def _only(body: dict[str, Any], fields: tuple[str, ...]) -> None:
+    """Refuse a field the request does not know, without naming it (it may be a value)."""
+    if any(key not in fields for key in body):
+        raise RequestError(422, [(["body"], f"unknown field; the fields are: {', '.join(fields)}")])
+
+
+def _profile(body: dict[str, Any], problems: list[tuple[list[Any], str]]) -> Any:
+    if "profile" not in body:
+        problems.append((["body", "profile"], "required"))
+        return None
+    found = None
+    try:
+        return profile_from_dict(body["profile"])
+    except ProfileError as error:  # its messages name paths, never values
+        found = [(["body", "profile", path], message) for path, message in error.errors]
+    problems.extend(found)
+    return None
+
+
+def _peildatum(body: dict[str, Any], problems: list[tuple[list[Any], str]]) -> Any:
+    value = body.get("peildatum")
+    day = None
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            day = None
+    if day is None:
+        problems.append((["body", "peildatum"], "required: a date, YYYY-MM-DD"))
+    return day
+
+
+def _lang(body: dict[str, Any], problems: list[tuple[list[Any], str]]) -> str:
+    lang = body.get("lang", "nl")
+    if lang not in ("nl", "en"):
+        problems.append((["body", "lang"], "nl or en"))
+    return lang
+
+
+def _advise(profile: Profile, peildatum: dt.date, plan: Plan, lang: str) -> Advice:
+    try:
+        return advise(profile, peildatum, plan, lang)
+    except EvaluationError as error:  # e.g. a peildatum before the rules start
+        message = str(error)
+    raise RequestError(422, [(["body", "peildatum"], message)])
+
+
+def _render(advice: Advice, form: str) -> bytes:
+    return render(advice, form).encode("utf-8")
+
+
+def app_from_environment() -> FastAPI:
+    """The app `python -m engine serve` runs in each worker: the rules of ENGINE_SERVE_RULES
+    (a rule base folder), else the bundled ones."""
+    rules = os.environ.get("ENGINE_SERVE_RULES")
+    return create_app(load_plan(rules) if rules else None)

@@ -1,0 +1,249 @@
+"""The HTTP service against a real `python -m engine serve` process, with an HTTP client.
+
+The advice over HTTP is the library's advice byte for byte; a bad request is a 4xx that names
+fields and never their values, in the answer or in the server's log; nothing is a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import EXAMPLE, PEILDATUM, ROOT, examples
+
+httpx = pytest.importorskip("httpx", reason="the service tests need the test extra (httpx)")
+pytest.importorskip("fastapi", reason="the service needs the serve extra (FastAPI)")
+
+import engine  # noqa: E402
+from engine.explain.render import render  # noqa: E402
+from engine.load.yaml_source import read_yaml_file  # noqa: E402
+from engine.model.advice import Advice  # noqa: E402
+from engine.model.profile import Profile  # noqa: E402
+from engine.service import MAX_BODY_BYTES  # noqa: E402
+
+SENTINEL = "Zwanenburg-4417-geheim"  # a value that must never come back or reach the log
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A running service: its address and its log file."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("service") / "server.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "engine", "serve", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the service did not start in 60 s"
+            time.sleep(0.2)
+        yield url, log
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def profile_of(path: Path) -> dict[str, Any]:
+    return json.loads(json.dumps(read_yaml_file(path), default=str))
+
+
+def post(url: str, body: Any, **params: str) -> httpx.Response:
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return httpx.post(
+        f"{url}/advice",
+        content=content,
+        params=params,
+        headers={"content-type": "application/json"},
+        timeout=60,
+    )
+
+
+def test_health_names_the_engine_and_the_rules(server: tuple[str, Path]) -> None:
+    answer = httpx.get(f"{server[0]}/health").json()
+    assert answer == {
+        "status": "ok",
+        "engine_version": engine.ENGINE_VERSION,
+        "rules": engine.load_plan().hash,
+    }
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_advice_is_to_json_byte_for_byte(
+    server: tuple[str, Path], path: Path, lang: str
+) -> None:
+    profile = profile_of(path)
+    answer = post(server[0], {"profile": profile, "peildatum": "2026-01-15", "lang": lang})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/json"
+    expected = engine.advise(profile, PEILDATUM, lang=lang).to_json()
+    assert answer.content == expected.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("form", "media"),
+    [("html", "text/html"), ("text", "text/plain"), ("markdown", "text/markdown")],
+)
+def test_each_rendering_is_the_librarys(server: tuple[str, Path], form: str, media: str) -> None:
+    profile = profile_of(EXAMPLE)
+    answer = post(server[0], {"profile": profile, "peildatum": "2026-01-15"}, format=form)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == f"{media}; charset=utf-8"
+    assert answer.text == render(engine.advise(profile, PEILDATUM), form)
+
+
+def test_schemes_name_body_law_and_coverage(server: tuple[str, Path]) -> None:
+    schemes = httpx.get(f"{server[0]}/schemes").json()
+    plan = engine.load_plan()
+    assert [s["id"] for s in schemes] == list(plan.schemes)
+    wajong = next(s for s in schemes if s["id"] == "wajong")
+    assert wajong["body"] == "UWV" and wajong["law"]["bwb"] == "BWBR0008657"
+    assert wajong["coverage"] == {"from": "2025-01-01", "until": "2026-12-31"}
+
+
+def test_the_schemas_are_the_models(server: tuple[str, Path]) -> None:
+    url = server[0]
+    assert httpx.get(f"{url}/schema/profile").json() == Profile.model_json_schema()
+    assert httpx.get(f"{url}/schema/advice").json() == Advice.model_json_schema()
+
+
+def test_openapi_describes_the_advice_request_and_answer(server: tuple[str, Path]) -> None:
+    spec = httpx.get(f"{server[0]}/openapi.json").json()
+    operation = spec["paths"]["/advice"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/AdviceRequest"}
+    schemas = spec["components"]["schemas"]
+    assert {"AdviceRequest", "Advice", "Profile", "Person"} <= set(schemas)
+    assert set(schemas["AdviceRequest"]["properties"]) == {"profile", "peildatum", "lang"}
+    answer = operation["responses"]["200"]["content"]
+    assert answer["application/json"]["schema"] == {"$ref": "#/components/schemas/Advice"}
+    assert "text/html; charset=utf-8" in answer
+
+
+def bad_profile() -> dict[str, Any]:
+    profile = profile_of(EXAMPLE)
+    profile["municipality"] = SENTINEL
+    profile["members"][0]["birth_date"] = "1985-02-30"
+    profile["members"][0][SENTINEL] = SENTINEL
+    return profile
+
+
+def test_a_bad_profile_is_422_with_paths_and_no_values(server: tuple[str, Path]) -> None:
+    answer = post(server[0], {"profile": bad_profile(), "peildatum": "2026-01-15"})
+    assert answer.status_code == 422
+    found = {tuple(d["loc"]) for d in answer.json()["detail"]}
+    assert ("body", "profile", "members[0].birth_date") in found
+    assert SENTINEL not in answer.text and "1985-02-30" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        (b"{not json", 400, "body"),
+        (b"[1, 2]", 422, "body"),
+        (json.dumps({"peildatum": "2026-01-15"}).encode(), 422, "profile"),
+        (json.dumps({"profile": {}, "peildatum": "15-01-2026"}).encode(), 422, "peildatum"),
+        (
+            json.dumps({"profile": {}, "peildatum": "2026-01-15", "lang": "de"}).encode(),
+            422,
+            "lang",
+        ),
+        (json.dumps({"profile": {}, "peildatum": "2026-01-15", SENTINEL: 1}).encode(), 422, "body"),
+    ],
+)
+def test_a_bad_request_is_refused_by_field(
+    server: tuple[str, Path], body: bytes, status: int, field: str
+) -> None:
+    answer = post(server[0], body)
+    assert answer.status_code == status, answer.text
+    assert field in {problem["loc"][-1] for problem in answer.json()["detail"]}
+    assert SENTINEL not in answer.text
+
+
+def test_a_peildatum_the_rules_do_not_cover_is_422_naming_the_period(
+    server: tuple[str, Path],
+) -> None:
+    answer = post(server[0], {"profile": profile_of(EXAMPLE), "peildatum": "2019-06-01"})
+    assert answer.status_code == 422
+    (problem,) = answer.json()["detail"]
+    assert problem["loc"] == ["body", "peildatum"] and "2025-01-01" in problem["msg"]
+
+
+def test_a_body_over_the_limit_is_413(server: tuple[str, Path]) -> None:
+    body = json.dumps({"profile": {}, "peildatum": "2026-01-15", "x": "a" * MAX_BODY_BYTES})
+    assert post(server[0], body.encode()).status_code == 413
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit holds while reading
+        yield body.encode()
+
+    answer = httpx.post(f"{server[0]}/advice", content=chunks(), timeout=60)
+    assert answer.status_code == 413
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "profile": JSON | st.just(profile_of(EXAMPLE)),
+        "peildatum": st.text(max_size=12) | st.dates().map(str),
+        "lang": JSON,
+    },
+)
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(body=JSON | FIELDS)
+def test_no_body_gives_a_500(server: tuple[str, Path], body: Any) -> None:
+    answer = post(server[0], body)
+    assert answer.status_code in (200, 400, 422), answer.text
+    assert "Traceback" not in answer.text
+
+
+def test_the_log_holds_no_request_body(server: tuple[str, Path]) -> None:
+    post(server[0], {"profile": bad_profile(), "peildatum": "2026-01-15"})
+    post(server[0], {"profile": profile_of(EXAMPLE), "peildatum": "2026-01-15"}, format="text")
+    log = server[1].read_text(encoding="utf-8")
+    assert '"POST /advice HTTP/1.1" 422' in log  # the access log is there
+    assert SENTINEL not in log and "1985-02-30" not in log and "Traceback" not in log
+
+
+@pytest.mark.parametrize("args", [["--port", "0"], ["--port", "70000"], ["--workers", "0"]])
+def test_serve_refuses_a_bad_port_or_worker_count(args: list[str]) -> None:
+    from engine.cli import main
+
+    assert main(["serve", *args]) == 2
