@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +30,15 @@ pytest.importorskip("fastapi", reason="the service needs the serve extra (FastAP
 
 import engine  # noqa: E402
 from engine.explain.render import render  # noqa: E402
+from engine.intake import IntakeSession  # noqa: E402
 from engine.load.yaml_source import read_yaml_file  # noqa: E402
 from engine.model.advice import Advice  # noqa: E402
 from engine.model.profile import Profile  # noqa: E402
 from engine.service import MAX_BODY_BYTES  # noqa: E402
+
+# A real server process per module, and thousands of requests: the full suite runs these; the
+# fast loop has tests/test_service_app.py, the same app in this process.
+pytestmark = pytest.mark.slow
 
 SENTINEL = "Zwanenburg-4417-geheim"  # a value that must never come back or reach the log
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -41,15 +50,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A running service: its address and its log file."""
+@contextmanager
+def serving(log: Path, *args: str) -> Iterator[str]:
+    """`python -m engine serve` on a free port, until the block ends: its address."""
     port = free_port()
-    log = tmp_path_factory.mktemp("service") / "server.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "engine", "serve", "--port", str(port)],
+            [sys.executable, "-m", "engine", "serve", "--port", str(port), *args],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
@@ -66,10 +74,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             assert process.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "the service did not start in 60 s"
             time.sleep(0.2)
-        yield url, log
+        yield url
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A running service: its address and its log file."""
+    log = tmp_path_factory.mktemp("service") / "server.log"
+    with serving(log) as url:
+        yield url, log
 
 
 def profile_of(path: Path) -> dict[str, Any]:
@@ -247,3 +263,168 @@ def test_serve_refuses_a_bad_port_or_worker_count(args: list[str]) -> None:
     from engine.cli import main
 
     assert main(["serve", *args]) == 2
+
+
+# --- the intake: the state travels, nothing stays -------------------------------------------
+
+
+def intake(url: str, path: str, body: dict[str, Any]) -> httpx.Response:
+    return httpx.post(f"{url}{path}", json=body, timeout=60)
+
+
+def test_an_intake_starts_as_the_librarys_does(server: tuple[str, Path]) -> None:
+    answer = intake(server[0], "/intake", {"peildatum": "2026-01-15"})
+    assert answer.status_code == 200
+    reply = answer.json()
+    session = IntakeSession(None, PEILDATUM)
+    assert reply["question"]["fact"] == session.next_question.fact
+    assert reply["state"] == {
+        "profile": session.profile,
+        "peildatum": "2026-01-15",
+        "lang": "nl",
+        "skipped": [],
+    }
+    assert session.advice.to_json().rstrip().encode() in answer.content  # the advice, as is
+    assert reply["advice"] == json.loads(session.advice.to_json())
+
+
+def test_answers_over_http_give_what_the_library_gives(server: tuple[str, Path]) -> None:
+    """Three answers typed as a person types them, a list answered item by item, a skip:
+    the state that comes back each time carries the intake, and the last advice is the one the
+    library gives for the same answers."""
+    url = server[0]
+    reply = intake(url, "/intake", {"peildatum": "2026-01-15", "lang": "en"}).json()
+    session = IntakeSession(None, PEILDATUM, lang="en")
+    typed = {"gemeente": "Utrecht", "geboortedatum_aanvrager": "14-09-1991"}
+    kinds = []
+    for _ in range(4):
+        question = reply["question"]
+        fact, member = question["fact"], question["member"]
+        body: dict[str, Any] = {"state": reply["state"], "fact": fact, "member": member}
+        if fact in typed:
+            body["answer"] = typed[fact]
+            session.answer(fact, typed[fact], member)
+        elif question["answer_type"] == "list":
+            fields = {f["field"]: f for f in question["fields"]}
+            assert set(fields) == {"soort", "netto_per_maand"}
+            body["answer"] = [{"soort": "wages", "netto_per_maand": "850.25"}]
+            session.add_item(fact, body["answer"][0], member)
+        else:
+            body["skip"] = True
+            session.skip(fact, member)
+        kinds.append("skip" if body.get("skip") else question["answer_type"])
+        answered = intake(url, "/intake/answer", body)
+        assert answered.status_code == 200, answered.text
+        reply = answered.json()
+    assert kinds == ["text", "date", "list", "skip"]
+    assert reply["state"]["profile"] == json.loads(json.dumps(session.profile, default=str))
+    assert reply["advice"] == json.loads(session.advice.to_json())
+    assert reply["state"]["skipped"] == sorted([f, m] for f, m in session.skipped)
+
+
+def test_the_same_request_gives_the_same_bytes(server: tuple[str, Path]) -> None:
+    """Nothing of an earlier intake stays on the server to change a later answer."""
+    start = intake(server[0], "/intake", {"peildatum": "2026-01-15"}).json()
+    body = {"state": start["state"], "fact": "gemeente", "answer": "Utrecht"}
+    first = intake(server[0], "/intake/answer", body)
+    intake(server[0], "/intake/answer", {**body, "answer": "Zevenaar"})
+    assert intake(server[0], "/intake/answer", body).content == first.content
+
+
+def test_a_wrong_answer_is_asked_again_in_words_without_the_answer(
+    server: tuple[str, Path],
+) -> None:
+    start = intake(server[0], "/intake", {"peildatum": "2026-01-15"}).json()
+    body = {"state": start["state"], "fact": "geboortedatum_aanvrager", "answer": SENTINEL}
+    answer = intake(server[0], "/intake/answer", body)
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == [
+        {"loc": ["body", "answer"], "msg": "Vul een datum in, zoals 14-09-1991."}
+    ]
+    assert SENTINEL not in answer.text
+
+
+def test_a_state_that_is_not_a_profile_is_refused_by_path(server: tuple[str, Path]) -> None:
+    state = {"profile": bad_profile(), "peildatum": "2026-01-15", "skipped": [["x", 1]]}
+    answer = intake(server[0], "/intake/answer", {"state": state, "fact": "gemeente"})
+    assert answer.status_code == 422
+    found = {tuple(p["loc"]) for p in answer.json()["detail"]}
+    assert ("body", "state", "profile", "members[0].birth_date") in found
+    assert ("body", "state", "skipped") in found
+    assert SENTINEL not in answer.text
+
+
+def test_openapi_describes_the_intake(server: tuple[str, Path]) -> None:
+    spec = httpx.get(f"{server[0]}/openapi.json").json()
+    for path, model in (("/intake", "IntakeStart"), ("/intake/answer", "IntakeAnswer")):
+        body = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert body["schema"] == {"$ref": f"#/components/schemas/{model}"}
+    assert {"IntakeState", "IntakeReply", "Question"} <= set(spec["components"]["schemas"])
+
+
+# --- many clients at once ------------------------------------------------------------------
+
+CLIENTS, REQUESTS = 8, 1_000
+
+
+def test_parallel_clients_get_the_bytes_of_sequential_calls(tmp_path: Path) -> None:
+    """8 clients x 1,000 requests on two worker processes: every answer is the one a
+    sequential call gets (each example household, in both languages and two formats)."""
+    bodies = [
+        (json.dumps({"profile": profile_of(p), "peildatum": "2026-01-15", "lang": lang}), form)
+        for p in EXAMPLES
+        for lang in ("nl", "en")
+        for form in ("json", "text")
+    ]
+    with serving(tmp_path / "server.log", "--workers", "2") as url:
+        expected = [post(url, body.encode(), format=form).content for body, form in bodies]
+
+        def client(number: int) -> list[int]:
+            wrong = []
+            with httpx.Client(base_url=url, timeout=120) as http:
+                for i in range(REQUESTS):
+                    k = (number * 7 + i) % len(bodies)
+                    body, form = bodies[k]
+                    answer = http.post(
+                        "/advice",
+                        content=body.encode(),
+                        params={"format": form},
+                        headers={"content-type": "application/json"},
+                    )
+                    if answer.status_code != 200 or answer.content != expected[k]:
+                        wrong.append(k)
+            return wrong
+
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            wrong = [k for found in pool.map(client, range(CLIENTS)) for k in found]
+    assert all(len(e) > 1000 for e in expected)
+    assert wrong == []
+
+
+# --- docs/service.md -----------------------------------------------------------------------
+
+
+def curl_examples() -> list[tuple[str, list[str]]]:
+    """Each `$ curl ...` line of docs/service.md and the output lines shown under it."""
+    text = (ROOT / "docs" / "service.md").read_text(encoding="utf-8")
+    found: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"^```sh\n(.*?)^```", text, re.S | re.M):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                found.append((line[2:], []))
+            elif found and line.strip():
+                found[-1][1].append(line)
+    return [example for example in found if example[0].startswith("curl ")]
+
+
+def test_the_curl_examples_in_the_docs_print_what_they_show(server: tuple[str, Path]) -> None:
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed: the docs' curl examples cannot run here")
+    examples_run = curl_examples()
+    assert len(examples_run) >= 7
+    for command, shown in examples_run:
+        command = command.replace("http://127.0.0.1:8000", server[0])
+        result = subprocess.run(
+            ["bash", "-c", command], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+        assert result.stdout.splitlines() == shown, (command, result.stdout, result.stderr)

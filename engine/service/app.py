@@ -16,7 +16,6 @@ the kind of failure.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 from typing import Any, Literal
@@ -29,12 +28,21 @@ from pydantic import BaseModel, Field
 
 from engine.api import ENGINE_VERSION, advise, default_plan, load_plan
 from engine.compile.plan import Plan
-from engine.errors import EvaluationError, ProfileError
+from engine.errors import EvaluationError
 from engine.explain.render import render
 from engine.model.advice import Advice
-from engine.model.profile import Profile, profile_from_dict
+from engine.model.profile import Profile
+from engine.service.body import (
+    MAX_BODY_BYTES,
+    RequestError,
+    json_body,
+    lang_field,
+    only,
+    peildatum_field,
+    profile_field,
+)
+from engine.service.intake import IntakeAnswer, IntakeReply, IntakeStart, add_intake_routes
 
-MAX_BODY_BYTES = 1_000_000  # a household of 30 members with every field is under 100 kB
 LOG = logging.getLogger("engine.service")
 
 FORMATS = {
@@ -51,19 +59,6 @@ class AdviceRequest(BaseModel):
     profile: Profile
     peildatum: dt.date = Field(description="The day the advice speaks for (YYYY-MM-DD).")
     lang: Literal["nl", "en"] = "nl"
-
-
-class RequestError(Exception):
-    """A request the service refuses: an HTTP status and the fields at fault, never values."""
-
-    def __init__(self, status: int, problems: list[tuple[list[Any], str]]):
-        super().__init__(status)
-        self.status = status
-        self.problems = problems
-
-    def response(self) -> JSONResponse:
-        detail = [{"loc": loc, "msg": msg} for loc, msg in self.problems]
-        return JSONResponse({"detail": detail}, status_code=self.status)
 
 
 def create_app(plan: Plan | None = None) -> FastAPI:
@@ -104,6 +99,11 @@ def create_app(plan: Plan | None = None) -> FastAPI:
     def advice_schema() -> dict[str, Any]:
         return Advice.model_json_schema()
 
+    refusals = {
+        413: {"description": f"The body is larger than {MAX_BODY_BYTES:,} bytes."},
+        422: {"description": "Each field at fault, named by its path; never its value."},
+    }
+
     @app.post(
         "/advice",
         openapi_extra=_body("AdviceRequest"),
@@ -115,22 +115,23 @@ def create_app(plan: Plan | None = None) -> FastAPI:
                     **{media: {} for media in list(FORMATS.values())[1:]},
                 },
             },
-            413: {"description": f"The body is larger than {MAX_BODY_BYTES:,} bytes."},
-            422: {"description": "A field at fault, named by its path; never its value."},
+            **refusals,
         },
     )
     async def advice(
         request: Request, format: Literal["json", "html", "text", "markdown"] = "json"
     ) -> Response:
-        body = await _json_body(request)
-        _only(body, ("profile", "peildatum", "lang"))
+        body = await json_body(request)
+        only(body, ("profile", "peildatum", "lang"))
         problems: list[tuple[list[Any], str]] = []  # every field at fault, in one answer
-        peildatum, lang = _peildatum(body, problems), _lang(body, problems)
-        profile = _profile(body, problems)
+        peildatum, lang = peildatum_field(body, problems), lang_field(body, problems)
+        profile = profile_field(body, problems)
         if problems:
             raise RequestError(422, problems)
         given = await run_in_threadpool(_advise, profile, peildatum, plan, lang)
         return Response(_render(given, format), media_type=FORMATS[format])
+
+    add_intake_routes(app, plan, _body, refusals)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -138,7 +139,7 @@ def create_app(plan: Plan | None = None) -> FastAPI:
                 title=app.title, version=app.version, description=app.description, routes=app.routes
             )
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            for model in (AdviceRequest, Advice):
+            for model in (AdviceRequest, Advice, IntakeStart, IntakeAnswer, IntakeReply):
                 found = model.model_json_schema(ref_template="#/components/schemas/{model}")
                 components.update(found.pop("$defs", {}))
                 components[model.__name__] = found
@@ -166,69 +167,6 @@ def _scheme(spec: Any) -> dict[str, Any]:
 def _body(model: str) -> dict[str, Any]:
     schema = {"$ref": f"#/components/schemas/{model}"}
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    """The body as a JSON object, read up to the size limit (a larger one is never parsed)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise RequestError(413, [(["body"], f"the body is larger than {MAX_BODY_BYTES:,} bytes")])
-    data = bytearray()
-    async for chunk in request.stream():
-        data += chunk
-        if len(data) > MAX_BODY_BYTES:
-            raise RequestError(
-                413, [(["body"], f"the body is larger than {MAX_BODY_BYTES:,} bytes")]
-            )
-    problem = None
-    try:
-        body = json.loads(data)
-    except (ValueError, RecursionError):  # the error's text holds the body: not passed on
-        problem = "the body is not valid JSON (UTF-8)"
-    if problem is not None:
-        raise RequestError(400, [(["body"], problem)])
-    if not isinstance(body, dict):
-        raise RequestError(422, [(["body"], "the body is a JSON object")])
-    return body
-
-
-def _only(body: dict[str, Any], fields: tuple[str, ...]) -> None:
-    """Refuse a field the request does not know, without naming it (it may be a value)."""
-    if any(key not in fields for key in body):
-        raise RequestError(422, [(["body"], f"unknown field; the fields are: {', '.join(fields)}")])
-
-
-def _profile(body: dict[str, Any], problems: list[tuple[list[Any], str]]) -> Any:
-    if "profile" not in body:
-        problems.append((["body", "profile"], "required"))
-        return None
-    found = None
-    try:
-        return profile_from_dict(body["profile"])
-    except ProfileError as error:  # its messages name paths, never values
-        found = [(["body", "profile", path], message) for path, message in error.errors]
-    problems.extend(found)
-    return None
-
-
-def _peildatum(body: dict[str, Any], problems: list[tuple[list[Any], str]]) -> Any:
-    value = body.get("peildatum")
-    day = None
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            day = None
-    if day is None:
-        problems.append((["body", "peildatum"], "required: a date, YYYY-MM-DD"))
-    return day
-
-
-def _lang(body: dict[str, Any], problems: list[tuple[list[Any], str]]) -> str:
-    lang = body.get("lang", "nl")
-    if lang not in ("nl", "en"):
-        problems.append((["body", "lang"], "nl or en"))
-    return lang
 
 
 def _advise(profile: Profile, peildatum: dt.date, plan: Plan, lang: str) -> Advice:

@@ -1,0 +1,51 @@
+"""The HTTP service's app in this process (the fast loop's share of tests/test_service.py,
+which runs it as a real server): the advice is to_json byte for byte, a bad profile is 422."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pytest
+from support import EXAMPLE, PEILDATUM
+
+pytest.importorskip("httpx", reason="the service tests need the test extra (httpx)")
+pytest.importorskip("fastapi", reason="the service needs the serve extra (FastAPI)")
+
+with warnings.catch_warnings():  # Starlette asks for httpx2 in time; httpx serves today
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+import engine
+from engine.load.yaml_source import read_yaml_file
+from engine.service import create_app
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+def test_the_advice_is_to_json_byte_for_byte(client: TestClient) -> None:
+    profile = json.loads(json.dumps(read_yaml_file(EXAMPLE), default=str))
+    answer = client.post("/advice", json={"profile": profile, "peildatum": "2026-01-15"})
+    assert answer.status_code == 200
+    assert answer.content == engine.advise(profile, PEILDATUM).to_json().encode("utf-8")
+
+
+def test_a_bad_profile_is_422_by_path(client: TestClient) -> None:
+    profile = {"members": [{"id": "a", "role": "applicant", "birth_date": "1985-02-30"}]}
+    answer = client.post("/advice", json={"profile": profile, "peildatum": "2026-01-15"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == [
+        {
+            "loc": ["body", "profile", "members[0].birth_date"],
+            "msg": "a date must be written YYYY-MM-DD and exist",
+        }
+    ]
+    assert "1985-02-30" not in answer.text
+
+
+def test_an_intake_starts_with_the_municipality(client: TestClient) -> None:
+    reply = client.post("/intake", json={"peildatum": "2026-01-15"}).json()
+    assert reply["question"]["fact"] == "gemeente"
