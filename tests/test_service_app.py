@@ -49,3 +49,22 @@ def test_a_bad_profile_is_422_by_path(client: TestClient) -> None:
 def test_an_intake_starts_with_the_municipality(client: TestClient) -> None:
     reply = client.post("/intake", json={"peildatum": "2026-01-15"}).json()
     assert reply["question"]["fact"] == "gemeente"
+
+
+def test_a_failure_of_the_engine_is_a_bare_500(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No traceback and nothing of the request, in the answer or in the log: only the kind."""
+    import engine.service.app as app_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("Zwanenburg-4417-geheim")
+
+    monkeypatch.setattr(app_module, "advise", broken)
+    profile = {"members": [{"id": "a", "role": "applicant", "birth_date": "1985-02-03"}]}
+    with caplog.at_level("DEBUG"):
+        answer = client.post("/advice", json={"profile": profile, "peildatum": "2026-01-15"})
+    assert answer.status_code == 500
+    assert answer.json() == {"detail": "internal error"}
+    assert "Zwanenburg" not in caplog.text and "Traceback" not in caplog.text
+    assert "internal error (ValueError) on /advice" in caplog.text
