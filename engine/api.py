@@ -19,8 +19,7 @@ from engine.model.advice import Advice
 from engine.model.profile import Profile, profile_from_dict
 from engine.run.evaluate import Trace
 from engine.run.members import run_household
-
-ENGINE_VERSION = "0.1.0"
+from engine.version import ENGINE_VERSION
 
 _plans: dict[tuple[str, str], Plan] = {}
 _plans_lock = threading.Lock()

@@ -13,7 +13,6 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from engine.errors import Location, Problem
-from engine.files import read_bytes
 from engine.load.specs import (
     Citation,
     CollectionSpec,
@@ -30,7 +29,8 @@ from engine.load.specs import (
     Source,
     Texts,
 )
-from engine.load.yaml_source import MAX_FILE_BYTES, YamlError, line_of, read_yaml_file
+from engine.load.yaml_cache import read_rules_yaml
+from engine.load.yaml_source import YamlError, line_of, read_file_bytes
 
 FACTS_FILE = "facts.yaml"
 
@@ -148,14 +148,12 @@ def _read(book: RuleBook, path: Path, model: type[BaseModel]) -> tuple[Any, Any,
     """
     name = _display(book, path)
     try:
-        document = read_yaml_file(path, name)
-        book.texts.append((name, read_bytes(path, MAX_FILE_BYTES)))
+        data = read_file_bytes(path, name)  # read once: these bytes are parsed and hashed
+        document = read_rules_yaml(data, name)
     except YamlError as exc:
         book.problems.append(exc.problem)
         return None
-    except OSError as exc:
-        book.problem(Location(name), f"cannot read the file: {exc.strerror}")
-        return None
+    book.texts.append((name, data))
     if not isinstance(document, dict):
         book.problem(Location(name, 1), "the file must hold a mapping (key: value) at the top")
         return None

@@ -227,17 +227,26 @@ def read_yaml_text(text: str, name: str) -> Any:
 
 def read_yaml_file(path: Path, display_name: str | None = None) -> Any:
     name = display_name or str(path)
-    data = b""
+    return read_yaml_bytes(read_file_bytes(path, name), name)
+
+
+def read_file_bytes(path: Path, name: str) -> bytes:
+    """A YAML file's bytes (a regular file, at most MAX_FILE_BYTES); YamlError if not."""
     try:
-        data = read_bytes(path, MAX_FILE_BYTES)
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise YamlError(Problem(Location(name, line), "the file is not UTF-8 text")) from None
+        return read_bytes(path, MAX_FILE_BYTES)
     except OSError as exc:
         if exc.errno == errno.EFBIG:
             raise YamlError(Problem(Location(name), exc.strerror)) from None
         raise YamlError(Problem(Location(name), f"cannot read the file: {exc.strerror}")) from None
+
+
+def read_yaml_bytes(data: bytes, name: str) -> Any:
+    """Parse a YAML file's bytes (UTF-8); raise YamlError with file:line on any problem."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise YamlError(Problem(Location(name, line), "the file is not UTF-8 text")) from None
     return read_yaml_text(text, name)
 
 
