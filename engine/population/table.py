@@ -1,9 +1,12 @@
 """The household table: a population as columns, one row per household, in Parquet or CSV.
 
 A row records what varies between households (composition, ages, incomes, savings, debts,
-residence, municipality). What a table does not record is stated once, in ASSUMED, and the
-impact report prints it: the profile built from a row says so explicitly rather than leaving
-it unknown, so that schemes can be decided for synthetic households.
+residence, municipality, an owned home's value) and, as yes/no columns, whatever else a
+scheme's status waits on (work and disability, the debt history, Dutch-language education).
+What a table does not record is stated once, in ASSUMED, and the impact report prints it: the
+profile built from a row says so explicitly rather than leaving it unknown, so that schemes
+can be decided for synthetic households. A file written before a column was added still
+reads: that column is empty, its facts unknown.
 """
 
 from __future__ import annotations
