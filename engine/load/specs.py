@@ -22,7 +22,7 @@ NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
 class Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # What a text shown to a person may hold: no control or direction characters (they could move
@@ -74,7 +74,7 @@ class Window(Spec):
     from_: dt.date = Field(alias="from")
     until: dt.date | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     @model_validator(mode="after")
     def _ordered(self) -> Window:
@@ -104,7 +104,7 @@ class ParameterValue(Spec):
     source: str = Field(min_length=1)
     note: str | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     @model_validator(mode="after")
     def _ordered(self) -> ParameterValue:
@@ -207,7 +207,7 @@ class FactSpec(Spec):
     # scheme's questions urgent (a bedreigende situatie).
     urgent: bool = False
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class CollectionSpec(Spec):
@@ -216,7 +216,7 @@ class CollectionSpec(Spec):
     label: Texts
     question: Texts | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class FactsFile(Spec):

@@ -18,7 +18,7 @@ Value = bool | int | Decimal | dt.date | str | None
 
 
 class Out(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 # The many small records inside an advice are plain frozen dataclasses: pydantic serialises

@@ -124,7 +124,7 @@ Bsn = Annotated[str, BeforeValidator(_bsn)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
 
 class Role(StrEnum):
