@@ -11,9 +11,10 @@ import pytest
 from support import EXAMPLE, ROOT
 
 import engine
+from engine.files import OutputError
 from engine.load import yaml_cache
 from engine.load.yaml_cache import read_rules_yaml
-from engine.load.yaml_source import LineDict, YamlError, read_yaml_file
+from engine.load.yaml_source import LineDict, YamlError, read_yaml_file, read_yaml_text
 from engine.model.profile import profile_from_file
 
 RULES_FILES = sorted((ROOT / "rules").rglob("*.yaml")) + sorted((ROOT / "schemes").rglob("*.yaml"))
@@ -72,14 +73,8 @@ def test_a_cache_file_not_written_here_is_ignored(cache: Path, kept: str) -> Non
     (file,) = cache.glob("*.json")
     file.write_text(kept, encoding="utf-8")
     document = read_rules_yaml(b"a: 1.25\n", "x.yaml")
-    assert same(document, read_yaml_file_text("a: 1.25\n"))
+    assert same(document, read_yaml_text("a: 1.25\n", "x.yaml"))
     assert json.loads(file.read_text(encoding="utf-8"))[0] == "M"  # written anew
-
-
-def read_yaml_file_text(text: str) -> Any:
-    from engine.load.yaml_source import read_yaml_text
-
-    return read_yaml_text(text, "x.yaml")
 
 
 def test_a_yaml_error_is_never_kept(cache: Path) -> None:
@@ -96,6 +91,18 @@ def test_an_unwritable_cache_costs_only_speed(
     blocked.write_text("", encoding="utf-8")
     monkeypatch.setenv("ENGINE_CACHE_DIR", str(blocked))  # its rules/ folder cannot be made
     assert engine.load_plan().hash == engine.load_plan(ROOT).hash
+
+
+def test_a_cache_file_that_cannot_be_written_costs_only_speed(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only folder or a full disk: writing fails as the files module says it does."""
+
+    def refuse(target: object, text: str) -> None:
+        raise OutputError("cannot write: read-only file system")
+
+    monkeypatch.setattr(yaml_cache, "write_text", refuse)
+    assert read_rules_yaml(b"a: 1\n", "x.yaml") == {"a": 1}
 
 
 def test_an_empty_cache_dir_turns_it_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,6 +16,7 @@ dates as dates, exactly as the parser gave them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -24,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from engine.files import write_text
+from engine.files import OutputError, write_text
 from engine.load.yaml_source import LineDict, read_yaml_bytes
 from engine.version import ENGINE_VERSION
 
@@ -51,11 +52,10 @@ def read_rules_yaml(data: bytes, name: str) -> Any:
             return document
     document = read_yaml_bytes(data, name)
     if kept is not None:
-        try:
+        # an unwritable cache (no folder, a read-only one, a full disk): the next load parses
+        with contextlib.suppress(OSError, OutputError):
             kept.parent.mkdir(parents=True, exist_ok=True)
             write_text(kept, json.dumps(_encode(document), ensure_ascii=False))
-        except OSError:
-            pass  # an unwritable cache: the next load parses again
     return document
 
 
