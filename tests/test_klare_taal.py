@@ -15,8 +15,6 @@ from engine.explain.html import advice_html
 from engine.explain.markdown import advice_markdown
 from engine.explain.text import advice_text
 
-pytestmark = pytest.mark.slow  # about 160 advices, each in three formats
-
 DAY = dt.date(2026, 3, 1)
 TOKEN = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*(?:\[\d+\]\.[a-z0-9_]+)?")
 PLURALS = [
@@ -57,6 +55,7 @@ def the_ids() -> set[str]:
     return {name for name in names if "_" in name or "." in name}
 
 
+@pytest.mark.slow  # about 160 advices, each in three formats
 def test_no_id_and_no_one_with_a_plural_in_any_text() -> None:
     plan = engine.load_plan()
     ids = the_ids()
@@ -81,3 +80,39 @@ def test_no_id_and_no_one_with_a_plural_in_any_text() -> None:
                 if re.search(r"\b[Yy]ou is\b", body):
                     found.setdefault("'you is'", set()).add(where)
     assert not found, {k: sorted(v)[:3] for k, v in found.items()}
+
+
+# A label is shown in a sentence ("Niet voldaan aan art. 13: u bent gedetineerd: nee"), so it
+# must agree with its subject: no "You is detained", "You lives", "U is", "U weken".
+WRONG_VERB = {
+    "en": re.compile(r"(?<!of )\b[Yy]ou (?:is|was|has|does|[a-z]+(?<![su])s)\b"),
+    "nl": re.compile(r"\bU is\b|\b(?:U|Uw partner) (?:weken|aaneengesloten)\b"),
+}
+
+
+def test_every_label_question_and_rule_text_agrees_with_its_subject() -> None:
+    plan = engine.load_plan()
+    texts = [
+        (name, getattr(fact.spec, part))
+        for facts in (plan.inputs, plan.derived, plan.parameters)
+        for name, fact in facts.items()
+        for part in ("label", "question")
+        if getattr(fact.spec, part, None) is not None
+    ]
+    texts += [(rule.id, rule.text) for rule in plan.rules if rule.text is not None]
+    assert len(texts) > 500
+    wrong = [
+        (name, lang, match.group(0))
+        for name, text in texts
+        for lang, pattern in WRONG_VERB.items()
+        if (match := pattern.search(getattr(text, lang) or ""))
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("en", "You is detained"), ("en", "You lives in an institution"), ("nl", "U is gedetineerd")],
+)
+def test_the_agreement_check_finds_what_it_looks_for(lang: str, text: str) -> None:
+    assert WRONG_VERB[lang].search(text)
