@@ -72,14 +72,16 @@ def simulate(plan: Plan, complete: dict[str, Any], day: dt.date = DAY) -> Length
         step = next(
             (
                 (q, value)
-                for q in session.advice.questions
-                if (value := answer_from(plan, complete, q.fact, getattr(q, "member", None)))
-                is not MISSING
+                for q in getattr(session, "open_questions", session.advice.questions)
+                if (value := _answer(plan, complete, q)) is not MISSING
             ),
             None,
         )
         if step is None:
             break
+        if step[1] is SET_ASIDE:  # a group the profile answers only in part: one by one
+            session.skip(step[0].fact, getattr(step[0], "member", None))
+            continue
         question, value = step
         member = getattr(question, "member", None)
         try:
@@ -100,6 +102,23 @@ def _open(session: IntakeSession) -> int:
 
 
 MISSING = object()
+SET_ASIDE = object()
+
+
+def _answer(plan: Plan, complete: dict[str, Any], question: Any) -> Any:
+    """A question's answer from the complete profile. A group of yes/no questions: yes if one
+    holds, no if none does; where the profile leaves some open and none holds, the group is set
+    aside so that its questions are answered one by one, as the profile can."""
+    member = getattr(question, "member", None)
+    parts = getattr(question, "parts", None)
+    if not parts:
+        return answer_from(plan, complete, question.fact, member)
+    values = [answer_from(plan, complete, part.fact, member) for part in parts]
+    if any(value is True for value in values):
+        return True
+    if all(value is False for value in values):
+        return False
+    return SET_ASIDE if any(value is not MISSING for value in values) else MISSING
 
 
 def answer_from(plan: Plan, complete: dict[str, Any], fact: str, member: str | None) -> Any:

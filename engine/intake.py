@@ -118,29 +118,47 @@ class IntakeSession:
         self.advice = self._advise()
 
     @property
+    def open_questions(self) -> list[Question]:
+        """The advice's questions still to ask, in order: a group of questions set aside
+        (answered "yes", or skipped) gives its questions one by one in its place."""
+        found = []
+        for question in self.advice.questions:
+            if (question.fact, question.member) not in self.skipped:
+                found.append(question)
+            else:
+                found += [q for q in question.parts if (q.fact, q.member) not in self.skipped]
+        return found
+
+    @property
     def next_question(self) -> Question | None:
-        return next(
-            (q for q in self.advice.questions if (q.fact, q.member) not in self.skipped), None
-        )
+        return next(iter(self.open_questions), None)
 
     def skip(self, fact: str, member: str | None = None) -> None:
-        """Leave a question for later; it stays unknown."""
+        """Leave a question for later; it stays unknown (a group's: ask its questions)."""
         self.skipped.add((fact, member))
 
     def answer(self, fact: str, answer: Any, member: str | None = None) -> Advice:
         """Record one answer and return the updated advice. `member`: the question is about
-        that member (`Question.member`), and the answer is written to them."""
-        question = next(
-            (q for q in self.advice.questions if q.fact == fact and q.member == member), None
-        ) or next((q for q in self.urgent_questions() if q.fact == fact and member is None), None)
+        that member (`Question.member`), and the answer is written to them. A group of yes/no
+        questions: "no" answers each of them no; "yes" asks them one by one."""
+        asked = [part for q in self.advice.questions for part in (q, *q.parts)]
+        question = next((q for q in asked if q.fact == fact and q.member == member), None) or next(
+            (q for q in self.urgent_questions() if q.fact == fact and member is None), None
+        )
         if question is None:
             raise AnswerError(f"'{fact}' is not an open question of this intake")
         value = self._read(question, answer)
+        if question.parts and not isinstance(value, bool):
+            raise AnswerError(ASK_AGAIN[self.lang]["bool"])
+        if value is True and question.parts:
+            self.skipped.add((fact, member))
+            return self.advice
         updated = copy.deepcopy(self.profile)
-        if member is None:
-            _write(self.plan, updated, fact, value)
-        else:
-            _write_for(self.plan, updated, fact, member, value)
+        for part in question.parts or [question]:
+            if member is None:
+                _write(self.plan, updated, part.fact, value)
+            else:
+                _write_for(self.plan, updated, part.fact, member, value)
         self.skipped.discard((fact, member))
         return self._take(updated)
 

@@ -126,7 +126,7 @@ def test_engine_check_refuses_an_assessment_on_a_derived_fact(tmp_path: Path) ->
         )
     }
     problem = only_error(tmp_path, rules)
-    assert "derived fact 'pq': 'assessed_by' and 'bring' belong to input facts" in problem
+    assert "derived fact 'pq': 'assessed_by', 'bring' and 'group' belong to input facts" in problem
 
 
 def test_an_explicit_answer_about_a_limitation_is_kept() -> None:

@@ -51,6 +51,35 @@ def test_an_intake_starts_with_the_municipality(client: TestClient) -> None:
     assert reply["question"]["fact"] == "gemeente"
 
 
+def test_a_group_of_questions_is_answered_no_at_once_or_yes_one_by_one(client: TestClient) -> None:
+    profile = {
+        "municipality": "Utrecht",
+        "members": [{"id": "a", "role": "applicant", "birth_date": "1990-01-01"}],
+    }
+    state = {"profile": profile, "peildatum": "2026-01-15", "lang": "nl", "skipped": []}
+    group = next(
+        q
+        for q in engine.advise(profile, PEILDATUM).questions
+        if q.fact == "uitsluitingen_aanvrager"
+    )
+    ask = {"state": state, "fact": group.fact}
+    no = client.post("/intake/answer", json={**ask, "answer": "nee"}).json()
+    exclusions = no["state"]["profile"]["members"][0]["exclusions"]
+    assert list(exclusions.values()) == [False] * len(group.parts)
+    yes = client.post("/intake/answer", json={**ask, "answer": True}).json()
+    assert yes["state"]["profile"] == profile
+    assert yes["state"]["skipped"] == [["uitsluitingen_aanvrager", None]]
+    assert yes["question"]["fact"] not in {p.fact for p in group.parts}  # income comes first
+    first = group.parts[0].fact
+    one = client.post(
+        "/intake/answer", json={"state": yes["state"], "fact": first, "answer": "nee"}
+    )
+    assert one.status_code == 200
+    assert list(one.json()["state"]["profile"]["members"][0]["exclusions"].values()) == [False]
+    bad = client.post("/intake/answer", json={**ask, "answer": 3})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["msg"] == "Antwoord met ja of nee."
+
+
 def test_a_failure_of_the_engine_is_a_bare_500(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

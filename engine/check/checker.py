@@ -290,6 +290,7 @@ def _check_inputs(book: RuleBook, report: Any) -> None:
         except PathError as exc:
             report(_problem(fact.location, f"input fact '{fact.name}': {exc}"))
         _check_assessed(fact, report)
+    _check_groups(book, report)
     for name, (location, collection) in book.collections.items():
         try:
             item = item_type(Profile, collection.from_)
@@ -311,13 +312,35 @@ def _check_inputs(book: RuleBook, report: Any) -> None:
                         f"field '{field_fact.name}' (in collection '{name}'): {exc}",
                     )
                 )
-            if field_fact.spec.assessed_by or field_fact.spec.bring:
+            if field_fact.spec.assessed_by or field_fact.spec.bring or field_fact.spec.group:
                 report(
                     _problem(
                         field_fact.location,
-                        f"field '{field_fact.name}': 'assessed_by' and 'bring' belong to input facts",
+                        f"field '{field_fact.name}': 'assessed_by', 'bring' and 'group' belong "
+                        "to input facts",
                     )
                 )
+
+
+def _check_groups(book: RuleBook, report: Any) -> None:
+    """A group of questions holds two or more yes/no inputs, each naming a declared group."""
+    members: dict[str, int] = {}
+    for fact in book.inputs.values():
+        group = fact.spec.group
+        if group is None:
+            continue
+        if group not in book.groups:
+            report(
+                _problem(
+                    fact.location, f"input fact '{fact.name}': group '{group}' is not declared"
+                )
+            )
+        elif fact.spec.type != "bool":
+            report(_problem(fact.location, f"input fact '{fact.name}': a group holds yes/no facts"))
+        members[group] = members.get(group, 0) + 1
+    for name, (location, _) in book.groups.items():
+        if members.get(name, 0) < 2:
+            report(_problem(location, f"group '{name}' needs two or more input facts"))
 
 
 def _unknown_body(location: Location, where: str, body: str) -> Problem:
@@ -495,11 +518,12 @@ def _check_derived(book: RuleBook, rules: list[CheckedRule], report: Any) -> Non
                     f"fact '{fact.name}': output '{spec.output}' needs type {OUTPUT_TYPES[spec.output]}",
                 )
             )
-        if spec.assessed_by is not None or spec.bring is not None:
+        if spec.assessed_by is not None or spec.bring is not None or spec.group is not None:
             report(
                 _problem(
                     fact.location,
-                    f"derived fact '{fact.name}': 'assessed_by' and 'bring' belong to input facts",
+                    f"derived fact '{fact.name}': 'assessed_by', 'bring' and 'group' belong to "
+                    "input facts",
                 )
             )
         if spec.body is not None and spec.body not in BODIES:

@@ -90,6 +90,14 @@ class DatedPlan:
     municipality: str | None  # the municipality key whose policy these figures include
 
 
+@dataclass(frozen=True)
+class Group:
+    """Yes/no inputs asked as one question where two or more are open (rules/facts.yaml)."""
+
+    question: Texts
+    facts: tuple[str, ...]  # in the order the facts file declares them
+
+
 class Plan:
     def __init__(self, checked: CheckedBook, engine_version: str):
         if checked.errors:
@@ -155,6 +163,10 @@ class Plan:
         }
         # The order the facts files declare inputs and lists in: how questions break ties.
         self.declared = {name: i for i, name in enumerate([*self.inputs, *self.collections])}
+        self.groups: dict[str, Group] = {
+            name: Group(spec.question, tuple(f for f in self.inputs if self.group_of(f) == name))
+            for name, (_, spec) in book.groups.items()
+        }
         self._steps_for: dict[frozenset[str], frozenset[int]] = {}
         self._dated: dict[dt.date, DatedPlan] = {}
         self._lock = threading.Lock()
@@ -162,6 +174,11 @@ class Plan:
     def fact_spec(self, name: str) -> FactSpec | None:
         fact = self.derived.get(name) or self.inputs.get(name)
         return fact.spec if fact else None
+
+    def group_of(self, name: str) -> str | None:
+        """The group an input is asked in, if any."""
+        fact = self.inputs.get(name)
+        return fact.spec.group if fact else None
 
     def source_path(self, name: str) -> str:
         """Where the profile holds an input or a list (`applicant.birth_date`, `children`);

@@ -12,6 +12,10 @@ cannot change anything; gaps in local policy are never put to the citizen. The o
    file: 1 urgent, 2 money to live on, 3 the rest);
 5. how many open outcomes the answer can settle;
 6. the order in which the facts files declare the facts (a form's order), never the id.
+
+Two or more open yes/no questions of one group (the exclusions of art. 13 Participatiewet, for
+one member) are asked as one, where the first of them stands: "Geldt een van deze situaties
+voor u? U bent gedetineerd; ...". Most people answer "no" once instead of eight times.
 """
 
 from __future__ import annotations
@@ -43,7 +47,49 @@ def rank_questions(
         if member is not None:
             question = replace(question, member=member, text=prefixes[member] + question.text)
         questions.append(question)
-    return sorted(questions, key=lambda q: _rank(plan, q, urgent))
+    ranked = sorted(questions, key=lambda q: _rank(plan, q, urgent))
+    return _grouped(plan, ranked, lang) if plan.groups else ranked
+
+
+def _grouped(plan: Plan, ranked: list[Question], lang: str) -> list[Question]:
+    """Each group with two or more open questions (per member) as one question, in the place
+    of its first."""
+    parts: dict[tuple[str, str | None], list[Question]] = {}
+    for question in ranked:
+        if (group := plan.group_of(question.fact)) is not None:
+            parts.setdefault((group, question.member), []).append(question)
+    result = []
+    for question in ranked:
+        group = plan.group_of(question.fact)
+        members = parts.get((group, question.member), []) if group is not None else []
+        if group is None or len(members) < 2:
+            result.append(question)
+        elif question is members[0]:
+            result.append(_group_question(plan, group, members, lang))
+    return result
+
+
+def _group_question(plan: Plan, group: str, parts: list[Question], lang: str) -> Question:
+    first = parts[0]
+    prefix = first.text.removesuffix(question_text(plan, first.fact, lang))  # "Over uw partner: "
+    parts = sorted(parts, key=lambda q: plan.declared[q.fact])
+    labels = [getattr(plan.inputs[q.fact].spec.label, lang) for q in parts]
+    listed = "; ".join([labels[0], *(_lower_first(label) for label in labels[1:])])
+    return Question(
+        fact=group,
+        text=f"{prefix}{getattr(plan.groups[group].question, lang)} {listed}.",
+        answer_type="bool",
+        values=[],
+        schemes=sorted({s for q in parts for s in q.schemes}),
+        member=first.member,
+        parts=parts,
+    )
+
+
+def _lower_first(label: str) -> str:
+    """ "U bent ..." -> "u bent ..." inside a sentence; other words keep their capital."""
+    word, _, rest = label.partition(" ")
+    return f"{word.lower()} {rest}" if word in ("U", "Uw", "You", "Your") else label
 
 
 # The opening of an intake, by where a fact is read in the profile.
@@ -51,6 +97,8 @@ OPENING = ("municipality", "members", "incomes")
 
 
 def _rank(plan: Plan, question: Question, urgent: frozenset[str]) -> tuple[object, ...]:
+    if question.parts:  # a group stands where its first question would
+        return min(_rank(plan, part, urgent) for part in question.parts)
     fact = _ITEM.sub(r"\g<collection>", question.fact)
     spec = plan.inputs[fact].spec if fact in plan.inputs else None
     path = plan.source_path(fact)

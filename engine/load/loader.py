@@ -18,6 +18,7 @@ from engine.load.specs import (
     CollectionSpec,
     FactsFile,
     FactSpec,
+    GroupSpec,
     LocalValues,
     Municipality,
     MunicipalityFile,
@@ -91,6 +92,7 @@ class RuleBook:
     inputs: dict[str, LoadedFact] = field(default_factory=dict)
     records: dict[str, dict[str, LoadedFact]] = field(default_factory=dict)
     collections: dict[str, tuple[Location, CollectionSpec]] = field(default_factory=dict)
+    groups: dict[str, tuple[Location, GroupSpec]] = field(default_factory=dict)
     derived: dict[str, LoadedFact] = field(default_factory=dict)
     rules: list[LoadedRule] = field(default_factory=list)
     municipalities: dict[str, LoadedMunicipality] = field(default_factory=dict)
@@ -270,6 +272,12 @@ def _load_facts_file(book: RuleBook, path: Path) -> None:
             Location(name, _line(document, "collections", coll_name)),
             coll,
         )
+    for group_name, group in spec.groups.items():
+        location = Location(name, _line(document, "groups", group_name))
+        if group_name in book.groups:
+            book.problem(location, f"group '{group_name}' is declared twice")
+            continue
+        book.groups[group_name] = (location, group)
 
 
 def _load_rules_file(book: RuleBook, path: Path) -> None:

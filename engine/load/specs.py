@@ -206,8 +206,19 @@ class FactSpec(Spec):
     # (a threat of eviction or cut-off); a yes/no derived fact that, when it holds, makes its
     # scheme's questions urgent (a bedreigende situatie).
     urgent: bool = False
+    # A group of yes/no inputs asked at once where two or more are open ("Geldt een van deze
+    # situaties voor u?"): a "no" answers them all; a "yes" asks them one by one.
+    group: str | None = Field(default=None, pattern=NAME_PATTERN)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+
+
+class GroupSpec(Spec):
+    """Yes/no inputs asked as one question: the question, after which their labels are listed."""
+
+    question: Texts
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class CollectionSpec(Spec):
@@ -225,6 +236,7 @@ class FactsFile(Spec):
     records: dict[str, dict[str, FactSpec]] = Field(default_factory=dict)
     collections: dict[str, CollectionSpec] = Field(default_factory=dict)
     inputs: dict[str, FactSpec] = Field(default_factory=dict)
+    groups: dict[str, GroupSpec] = Field(default_factory=dict)
 
 
 class RuleSpec(Spec):

@@ -144,6 +144,9 @@ class Question:
     # A question about another member (for a person scheme's outcome): that member's id; the
     # answer goes to that member, where the fact's `from:` path says after `applicant.`.
     member: str | None = None
+    # A group of yes/no questions asked as one (`fact` names the group): its questions, each
+    # answered "no" by a "no" to the group; after a "yes", asked one by one.
+    parts: list[Question] = field(default_factory=list)
 
 
 @record

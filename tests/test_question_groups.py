@@ -1,0 +1,166 @@
+"""Yes/no questions asked as one (issue 24): the exclusions of art. 13 Participatiewet.
+
+Two or more open questions of a group (`group:` in rules/facts.yaml) become one question, "Geldt
+een van deze situaties voor u? U bent gedetineerd; ...", in the place of the first. A "no"
+answers each of them no; a "yes" (or a skip) asks them one by one.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from rulebase import FACTS, rule, rules_file
+from test_checker import problems
+
+import engine
+from engine.api import default_plan
+from engine.intake import AnswerError, IntakeSession
+
+DAY = dt.date(2026, 3, 1)
+GROUP = "uitsluitingen_aanvrager"
+START = {
+    "municipality": "Voorbeeldgemeente",
+    "members": [{"id": "a", "role": "applicant", "birth_date": "1990-01-01"}],
+}
+
+
+def _group_question(questions: list, member: str | None = None):
+    found = [q for q in questions if q.fact == GROUP and q.member == member]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_the_open_exclusions_are_one_question_listing_each() -> None:
+    plan = default_plan()
+    for lang, opening in (("nl", "Geldt een van deze situaties voor u? U "), ("en", "Does any")):
+        questions = engine.advise(START, DAY, lang=lang).questions
+        group = _group_question(questions)
+        assert group.text.startswith(opening)
+        assert group.answer_type == "bool"
+        parts = [p.fact for p in group.parts]
+        assert len(parts) >= 2
+        assert parts == [f for f in plan.groups[GROUP].facts if f in parts]  # declared order
+        assert all(plan.group_of(p) == GROUP for p in parts)
+        for part in group.parts:
+            label = getattr(plan.inputs[part.fact].spec.label, lang)
+            assert label.removeprefix("U ").removeprefix("You ") in group.text
+        assert not {q.fact for q in questions} & set(parts)  # never asked twice
+        assert set(group.schemes) == {s for p in group.parts for s in p.schemes}
+
+
+def test_one_open_question_of_a_group_is_asked_on_its_own() -> None:
+    plan = default_plan()
+    first = _group_question(engine.advise(START, DAY).questions)
+    profile = copy.deepcopy(START)
+    *known, last = first.parts
+    profile["members"][0]["exclusions"] = {
+        plan.source_path(p.fact).rsplit(".", 1)[1]: False for p in known
+    }
+    questions = engine.advise(profile, DAY).questions
+    assert GROUP not in {q.fact for q in questions}
+    assert last.fact in {q.fact for q in questions}
+
+
+def test_no_answers_every_question_of_the_group_no() -> None:
+    session = IntakeSession(START, DAY)
+    group = _group_question(session.advice.questions)
+    session.answer(GROUP, "nee")
+    exclusions = session.profile["members"][0]["exclusions"]
+    paths = [session.plan.source_path(p.fact).rsplit(".", 1)[1] for p in group.parts]
+    assert exclusions == dict.fromkeys(paths, False)
+    asked = {p.fact for q in session.open_questions for p in (q, *q.parts)}
+    assert GROUP not in asked and not asked & {p.fact for p in group.parts}
+
+
+@pytest.mark.parametrize("set_aside", ["ja", "skip"])
+def test_yes_or_a_skip_asks_them_one_by_one(set_aside: str) -> None:
+    session = IntakeSession(START, DAY)
+    group = _group_question(session.advice.questions)
+    if set_aside == "skip":
+        session.skip(GROUP)
+    else:
+        session.answer(GROUP, "ja")
+    assert session.profile == START  # a "yes" says nothing yet about which one
+    facts = {p.fact for p in group.parts}
+    assert [q.fact for q in session.open_questions if q.fact in facts] == [
+        p.fact for p in group.parts
+    ]
+    for part in group.parts:  # each in turn, in the group's place
+        assert next(q for q in session.open_questions if q.fact in facts).fact == part.fact
+        session.answer(part.fact, "nee")
+    exclusions = session.profile["members"][0]["exclusions"]
+    assert list(exclusions.values()) == [False] * len(group.parts)
+    assert GROUP not in {q.fact for q in session.open_questions}
+
+
+def test_after_a_yes_what_no_longer_matters_is_not_asked() -> None:
+    """Detained: no bijstand whatever else holds, so the other exclusions are not asked."""
+    session = IntakeSession(START, DAY)
+    group = _group_question(session.advice.questions)
+    session.answer(GROUP, "ja")
+    assert group.parts[0].fact == "gedetineerd_aanvrager"
+    session.answer("gedetineerd_aanvrager", "ja")
+    assert session.advice.scheme("algemene_bijstand").status == "not_eligible"
+    asked = {q.fact for q in session.open_questions}
+    assert not asked & {p.fact for p in group.parts}
+
+
+def test_a_group_takes_yes_or_no_only() -> None:
+    session = IntakeSession(START, DAY)
+    with pytest.raises(AnswerError, match="ja of nee"):
+        session.answer(GROUP, "misschien")
+    with pytest.raises(AnswerError, match="ja of nee"):
+        session.answer(GROUP, 3)
+    assert session.profile == START
+
+
+def test_a_housemates_group_is_asked_about_them_and_written_to_them() -> None:
+    start = {**START, "members": [*START["members"], {"id": "h", "role": "other_resident"}]}
+    session = IntakeSession(start, DAY)
+    group = _group_question(session.advice.questions, member="h")
+    assert group.text.startswith("Over uw medebewoner: Geldt een van deze situaties voor u? ")
+    session.answer(GROUP, "nee", member="h")
+    housemate = session.profile["members"][1]
+    assert set(housemate["exclusions"].values()) == {False}
+    assert len(housemate["exclusions"]) == len(group.parts)
+    assert "exclusions" not in session.profile["members"][0]
+
+
+GROUPED = FACTS.replace(
+    "from: applicant.exclusions.detained\n", "from: applicant.exclusions.detained\n    group: g\n"
+).replace(
+    "from: applicant.exclusions.evading_sentence\n",
+    "from: applicant.exclusions.evading_sentence\n    group: g\n",
+)
+GROUPS = 'groups:\n  g:\n    question: {nl: "Geldt een hiervan?", en: "Does one apply?"}\n'
+
+
+@pytest.mark.parametrize(
+    ("facts", "problem"),
+    [
+        (GROUPED, "input fact 'p': group 'g' is not declared"),
+        (
+            GROUPED.replace(
+                "from: assets.bank_and_cash\n", "from: assets.bank_and_cash\n    group: g\n"
+            )
+            + GROUPS,
+            "input fact 'geld': a group holds yes/no facts",
+        ),
+        (FACTS + GROUPS, "group 'g' needs two or more input facts"),
+    ],
+)
+def test_engine_check_refuses_a_group_that_cannot_be_asked(
+    tmp_path: Path, facts: str, problem: str
+) -> None:
+    found = problems(
+        tmp_path, {"a.yaml": rules_file(rule("x.a", "p", "{status: eligible}"))}, facts=facts
+    )
+    assert any(problem in p for p in found), found
+
+
+def test_a_well_formed_group_checks_clean(tmp_path: Path) -> None:
+    files = {"a.yaml": rules_file(rule("x.a", "p or q", "{status: eligible}"))}
+    assert [p for p in problems(tmp_path, files, facts=GROUPED + GROUPS) if ": error: " in p] == []
