@@ -9,7 +9,7 @@ from support import load_example
 
 import engine
 from engine.api import default_plan
-from engine.explain.questions import _rank
+from engine.explain.questions import _rank, question_text
 
 DAY = dt.date(2026, 3, 1)
 
@@ -148,3 +148,16 @@ def test_a_first_conversation_opens_with_what_comes_in_and_never_orders_by_id() 
     assert [plan.declared[f] for f in alike if f in plan.declared] == sorted(
         plan.declared[f] for f in alike if f in plan.declared
     )
+
+
+def test_what_a_scheme_still_needs_is_listed_as_a_form_asks_it_not_by_id() -> None:
+    """An open scheme's missing facts (and their questions, in the same order) follow the facts
+    files' order: the exclusions together, the time abroad after them, never the alphabet."""
+    plan = default_plan()
+    advice = engine.advise(partial_profile(), DAY)
+    bijstand = advice.scheme("algemene_bijstand")
+    missing = bijstand.missing_facts
+    assert missing != sorted(missing)
+    declared = [plan.declared[f.split("[")[0]] for f in missing]  # a list's fields: the list
+    assert declared == sorted(declared)
+    assert bijstand.missing_questions == [question_text(plan, f, "nl") for f in missing]

@@ -28,7 +28,7 @@ from engine.explain.outcome import (
     scheme_status,
     status_referral,
 )
-from engine.explain.questions import question_text, rank_questions
+from engine.explain.questions import in_form_order, question_text, rank_questions
 from engine.explain.why import decisive_conditions
 from engine.lang import ir
 from engine.lang.compile import compile_expr
@@ -431,7 +431,9 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         if f in view.trace.conflicts
     ]
     span = main_span(trace, scheme_id, status)
-    missing = sorted(m for m in unknown if not not_asked(m) and m not in plan.assessed_by)
+    missing = in_form_order(
+        plan, (m for m in unknown if not not_asked(m) and m not in plan.assessed_by)
+    )
     figures = sorted(
         m.removeprefix(FIGURE_PREFIX)
         for m in missing_inputs(trace, scheme_id, status, to_ask=False)

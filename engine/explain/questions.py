@@ -21,6 +21,7 @@ voor u? U bent gedetineerd; ...". Most people answer "no" once instead of eight 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 
@@ -118,6 +119,13 @@ def _rank(plan: Plan, question: Question, urgent: frozenset[str]) -> tuple[objec
         plan.declared.get(fact, len(plan.declared)),
         question.fact,
     )
+
+
+def in_form_order(plan: Plan, facts: Iterable[str]) -> list[str]:
+    """Facts in the order the facts files declare them (a list's fields after their list), as
+    a form asks them: never by id."""
+    end = len(plan.declared)
+    return sorted(facts, key=lambda f: (plan.declared.get(_ITEM.sub(r"\g<collection>", f), end), f))
 
 
 def _opens(path: str, part: str) -> bool:
