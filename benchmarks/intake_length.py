@@ -41,6 +41,10 @@ class Length:
     answers: int
     open_after_short: int  # schemes undetermined after SHORT answers
     open_at_end: int
+    # The answers after which every outcome (each scheme, per member) has the status it ends
+    # with: settled or referred as far as the profile can settle it. What follows asks for
+    # amounts, duties and dates.
+    settled_at: int = 0
 
 
 def households() -> dict[str, dict[str, Any]]:
@@ -66,6 +70,7 @@ def simulate(plan: Plan, complete: dict[str, Any], day: dt.date = DAY) -> Length
     except EngineError:
         return None
     answers, open_after_short = 0, None
+    statuses = [_statuses(session)]  # after each answer
     while answers < LIMIT:
         if answers == SHORT:
             open_after_short = _open(session)
@@ -92,8 +97,18 @@ def simulate(plan: Plan, complete: dict[str, Any], day: dt.date = DAY) -> Length
         except EngineError:
             break  # an answer the session refuses: the simulation cannot go on
         answers += 1
+        statuses.append(_statuses(session))
     end = _open(session)
-    return Length("", answers, end if open_after_short is None else open_after_short, end)
+    settled_at = answers
+    while settled_at > 0 and statuses[settled_at - 1] == statuses[-1]:
+        settled_at -= 1
+    return Length(
+        "", answers, end if open_after_short is None else open_after_short, end, settled_at
+    )
+
+
+def _statuses(session: IntakeSession) -> tuple[tuple[str, str | None, str], ...]:
+    return tuple((s.scheme, getattr(s, "member", None), s.status) for s in session.advice.schemes)
 
 
 def _open(session: IntakeSession) -> int:
@@ -181,14 +196,20 @@ def main() -> None:
     for length in lengths:
         print(
             f"{length.household:<60} {length.answers:>4} answers, "
-            f"{length.open_after_short:>2} open after {SHORT}, {length.open_at_end:>2} at the end"
+            f"{length.open_after_short:>2} open after {SHORT}, {length.open_at_end:>2} at the end, "
+            f"statuses settled after {length.settled_at:>2}"
         )
     answers = [length.answers for length in lengths]
     within = sum(1 for length in lengths if length.answers <= SHORT)
+    settled = [length.settled_at for length in lengths]
     print(
         f"{len(lengths)} households: median {statistics.median(answers)} answers, "
         f"at most {max(answers)}; {within} done within {SHORT}; "
         f"median {statistics.median(x.open_after_short for x in lengths)} schemes open after {SHORT}"
+    )
+    print(
+        f"statuses settled or referred: median after {statistics.median(settled)} answers, "
+        f"at most {max(settled)}; {sum(1 for n in settled if n <= SHORT)} within {SHORT}"
     )
 
 

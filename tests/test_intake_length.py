@@ -15,6 +15,7 @@ pytestmark = pytest.mark.slow  # about 80 intakes of 20-70 answers, each answer 
 
 MEDIAN_ANSWERS = 24  # reached 2026-12-06 with grouped exclusions (31 before; issue 24 started at 41)
 MOST_ANSWERS = 63
+MEDIAN_SETTLED = 22  # answers until every status is as it ends: settled or referred
 
 
 def test_the_typical_intake_does_not_get_longer() -> None:
@@ -23,5 +24,7 @@ def test_the_typical_intake_does_not_get_longer() -> None:
     answers = [length.answers for length in lengths]
     assert statistics.median(answers) <= MEDIAN_ANSWERS
     assert max(answers) <= MOST_ANSWERS
+    assert statistics.median(length.settled_at for length in lengths) <= MEDIAN_SETTLED
+    assert all(length.settled_at <= length.answers for length in lengths)
     assert all(length.open_at_end <= length.open_after_short for length in lengths)
     assert sum(1 for length in lengths if length.answers <= SHORT) >= 17
