@@ -420,11 +420,8 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
     trace, scheme_id, plan = view.trace, view.scheme_id, view.plan
     status = scheme_status(trace, scheme_id)
     unknown = missing_inputs(trace, scheme_id, status)
-    gaps = sorted(
-        m.removeprefix(POLICY_PREFIX)
-        for m in missing_inputs(trace, scheme_id, status, to_ask=False)
-        if m.startswith(POLICY_PREFIX)
-    )
+    waits_on = missing_inputs(trace, scheme_id, status, to_ask=False)  # with local figures
+    gaps = sorted(m.removeprefix(POLICY_PREFIX) for m in waits_on if m.startswith(POLICY_PREFIX))
     conflicts = [
         Conflict(fact=f, rules=list(view.trace.conflicts[f]))
         for f in view.facts
@@ -434,11 +431,7 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
     missing = in_form_order(
         plan, (m for m in unknown if not not_asked(m) and m not in plan.assessed_by)
     )
-    figures = sorted(
-        m.removeprefix(FIGURE_PREFIX)
-        for m in missing_inputs(trace, scheme_id, status, to_ask=False)
-        if m.startswith(FIGURE_PREFIX)
-    )
+    figures = sorted(m.removeprefix(FIGURE_PREFIX) for m in waits_on if m.startswith(FIGURE_PREFIX))
     return SchemeAdvice(
         scheme=view.scheme_id,
         member=None,

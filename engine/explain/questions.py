@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from functools import lru_cache
 
 from engine.compile.plan import Plan
@@ -44,10 +43,17 @@ def rank_questions(
     `urgent`: the schemes made urgent in this advice (an urgent fact of theirs holds)."""
     questions = []
     for (fact, member), ids in asks.items():
-        question = _question(plan, fact, sorted(ids), lang)
-        if member is not None:
-            question = replace(question, member=member, text=prefixes[member] + question.text)
-        questions.append(question)
+        base = urgent_question(plan, fact, lang)
+        questions.append(
+            Question(
+                fact=fact,
+                text=base.text if member is None else prefixes[member] + base.text,
+                answer_type=base.answer_type,
+                values=list(base.values),
+                schemes=sorted(ids),
+                member=member,
+            )
+        )
     ranked = sorted(questions, key=lambda q: _rank(plan, q, urgent))
     return _grouped(plan, ranked, lang) if plan.groups else ranked
 
@@ -100,7 +106,7 @@ OPENING = ("municipality", "members", "incomes")
 def _rank(plan: Plan, question: Question, urgent: frozenset[str]) -> tuple[object, ...]:
     if question.parts:  # a group stands where its first question would
         return min(_rank(plan, part, urgent) for part in question.parts)
-    fact = _ITEM.sub(r"\g<collection>", question.fact)
+    fact = question.fact.partition("[")[0]  # a list item's field: its list
     spec = plan.inputs[fact].spec if fact in plan.inputs else None
     path = plan.source_path(fact)
     opening = next((i for i, part in enumerate(OPENING) if _opens(path, part)), len(OPENING))
@@ -125,7 +131,7 @@ def in_form_order(plan: Plan, facts: Iterable[str]) -> list[str]:
     """Facts in the order the facts files declare them (a list's fields after their list), as
     a form asks them: never by id."""
     end = len(plan.declared)
-    return sorted(facts, key=lambda f: (plan.declared.get(_ITEM.sub(r"\g<collection>", f), end), f))
+    return sorted(facts, key=lambda f: (plan.declared.get(f.partition("[")[0], end), f))
 
 
 def _opens(path: str, part: str) -> bool:
@@ -146,7 +152,7 @@ def urgent_question(plan: Plan, fact: str, lang: str) -> Question:
 def question_text(plan: Plan, fact: str, lang: str) -> str:
     """How the intake asks for an input fact (or a collection item's field); the same for
     every advice on a plan, so worked out once."""
-    return _question(plan, fact, [], lang).text
+    return urgent_question(plan, fact, lang).text
 
 
 def _question(plan: Plan, fact: str, schemes: list[str], lang: str) -> Question:
