@@ -151,8 +151,9 @@ def test_a_first_conversation_opens_with_what_comes_in_and_never_orders_by_id() 
 
 
 def test_what_a_scheme_still_needs_is_listed_as_a_form_asks_it_not_by_id() -> None:
-    """An open scheme's missing facts (and their questions, in the same order) follow the facts
-    files' order: the exclusions together, the time abroad after them, never the alphabet."""
+    """An open scheme's missing facts (and their questions, in the same order, a group's as one)
+    follow the facts files' order: the exclusions together, the time abroad after them, never
+    the alphabet."""
     plan = default_plan()
     advice = engine.advise(partial_profile(), DAY)
     bijstand = advice.scheme("algemene_bijstand")
@@ -160,4 +161,9 @@ def test_what_a_scheme_still_needs_is_listed_as_a_form_asks_it_not_by_id() -> No
     assert missing != sorted(missing)
     declared = [plan.declared[f.split("[")[0]] for f in missing]  # a list's fields: the list
     assert declared == sorted(declared)
-    assert bijstand.missing_questions == [question_text(plan, f, "nl") for f in missing]
+    # the same order, the exclusions asked as one question
+    grouped = [f for f in missing if plan.group_of(f) == "uitsluitingen_aanvrager"]
+    assert len(grouped) >= 2
+    texts = [question_text(plan, f, "nl") for f in missing if f not in grouped]
+    assert [q for q in bijstand.missing_questions if not q.startswith("Geldt")] == texts
+    assert len(bijstand.missing_questions) == len(texts) + 1

@@ -28,7 +28,12 @@ from engine.explain.outcome import (
     scheme_status,
     status_referral,
 )
-from engine.explain.questions import in_form_order, question_text, rank_questions
+from engine.explain.questions import (
+    in_form_order,
+    question_text,
+    questions_asked,
+    rank_questions,
+)
 from engine.explain.why import decisive_conditions
 from engine.lang import ir
 from engine.lang.compile import compile_expr
@@ -464,7 +469,7 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         explanation=_explanation(view, status),
         decisive_conditions=_decisive(view) if status == "not_eligible" else [],
         missing_facts=missing,
-        missing_questions=[question_text(plan, m, view.lang) for m in missing],
+        missing_questions=questions_asked(plan, missing, view.lang),
         assessed_facts=sorted(m for m in unknown if m in plan.assessed_by),
         settled_over=[
             question_text(plan, m, view.lang)

@@ -80,17 +80,40 @@ def _group_question(plan: Plan, group: str, parts: list[Question], lang: str) ->
     first = parts[0]
     prefix = first.text.removesuffix(question_text(plan, first.fact, lang))  # "Over uw partner: "
     parts = sorted(parts, key=lambda q: plan.declared[q.fact])
-    labels = [getattr(plan.inputs[q.fact].spec.label, lang) for q in parts]
-    listed = "; ".join([labels[0], *(_lower_first(label) for label in labels[1:])])
     return Question(
         fact=group,
-        text=f"{prefix}{getattr(plan.groups[group].question, lang)} {listed}.",
+        text=prefix + group_text(plan, group, [q.fact for q in parts], lang),
         answer_type="bool",
         values=[],
         schemes=sorted({s for q in parts for s in q.schemes}),
         member=first.member,
         parts=parts,
     )
+
+
+def group_text(plan: Plan, group: str, facts: list[str], lang: str) -> str:
+    """A group's question, then each fact's label: "Geldt een van deze situaties voor u? U bent
+    gedetineerd; u staakt ..."."""
+    labels = [getattr(plan.inputs[fact].spec.label, lang) for fact in facts]
+    listed = "; ".join([labels[0], *(_lower_first(label) for label in labels[1:])])
+    return f"{getattr(plan.groups[group].question, lang)} {listed}."
+
+
+def questions_asked(plan: Plan, facts: list[str], lang: str) -> list[str]:
+    """The questions that ask for these facts (in form order), two or more of a group asked as
+    one in the place of the first."""
+    members: dict[str, list[str]] = {}
+    for fact in facts:
+        if (group := plan.group_of(fact)) is not None:
+            members.setdefault(group, []).append(fact)
+    texts = []
+    for fact in facts:
+        group = plan.group_of(fact)
+        if group is None or len(members[group]) < 2:
+            texts.append(question_text(plan, fact, lang))
+        elif fact == members[group][0]:
+            texts.append(group_text(plan, group, members[group], lang))
+    return texts
 
 
 def _lower_first(label: str) -> str:

@@ -177,7 +177,8 @@ class SchemeAdvice:
     explanation: list[AppliedRule]
     decisive_conditions: list[Condition]
     missing_facts: list[str]  # what the intake can still ask; never another body's assessment
-    missing_questions: list[str]  # the same, as the questions that ask them
+    # The same, as the questions that ask them: two or more of a group as one question.
+    missing_questions: list[str]
     assessed_facts: list[str]  # what waits on another body's assessment (assessed_by)
     # The status holds whatever the answer to these questions (settled by case analysis).
     settled_over: list[str]
