@@ -164,3 +164,27 @@ def test_engine_check_refuses_a_group_that_cannot_be_asked(
 def test_a_well_formed_group_checks_clean(tmp_path: Path) -> None:
     files = {"a.yaml": rules_file(rule("x.a", "p or q", "{status: eligible}"))}
     assert [p for p in problems(tmp_path, files, facts=GROUPED + GROUPS) if ": error: " in p] == []
+
+
+def test_the_exceptions_to_the_integration_duty_are_one_question_in_one_sentence() -> None:
+    """A statushouder: the rare exceptions (EU family, long-term resident elsewhere, a treaty,
+    DUO's exemption or dispensation) as one question; inside the sentence each label starts in
+    lower case, a name in capitals (DUO) keeps them."""
+    profile = {
+        "municipality": "Utrecht",
+        "members": [
+            {
+                "id": "a",
+                "role": "applicant",
+                "birth_date": "1990-01-01",
+                "nationality": "SY",
+                "residence_permit": "c",
+            }
+        ],
+    }
+    questions = engine.advise(profile, DAY).questions
+    group = next(q for q in questions if q.fact == "uitzonderingen_inburgering_aanvrager")
+    assert len(group.parts) >= 2
+    assert group.text.startswith("Geldt een van deze situaties voor u, waardoor u misschien ")
+    assert "; een verdrag verbiedt" in group.text and "; DUO heeft u" in group.text
+    assert not {q.fact for q in questions} & {p.fact for p in group.parts}

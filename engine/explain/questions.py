@@ -117,9 +117,10 @@ def questions_asked(plan: Plan, facts: list[str], lang: str) -> list[str]:
 
 
 def _lower_first(label: str) -> str:
-    """ "U bent ..." -> "u bent ..." inside a sentence; other words keep their capital."""
-    word, _, rest = label.partition(" ")
-    return f"{word.lower()} {rest}" if word in ("U", "Uw", "You", "Your") else label
+    """ "U bent ..." -> "u bent ...", "Een verdrag" -> "een verdrag" inside a sentence; a name
+    in capitals (DUO, UWV) keeps them."""
+    word = label.split(" ", 1)[0]
+    return label if word[1:] != word[1:].lower() else label[:1].lower() + label[1:]
 
 
 # The opening of an intake, by where a fact is read in the profile.
