@@ -61,19 +61,31 @@ def rank_questions(
 def _grouped(plan: Plan, ranked: list[Question], lang: str) -> list[Question]:
     """Each group with two or more open questions (per member) as one question, in the place
     of its first."""
-    parts: dict[tuple[str, str | None], list[Question]] = {}
-    for question in ranked:
-        if (group := plan.group_of(question.fact)) is not None:
-            parts.setdefault((group, question.member), []).append(question)
-    result = []
-    for question in ranked:
-        group = plan.group_of(question.fact)
-        members = parts.get((group, question.member), []) if group is not None else []
-        if group is None or len(members) < 2:
-            result.append(question)
-        elif question is members[0]:
-            result.append(_group_question(plan, group, members, lang))
-    return result
+    keys = [(q.fact, q.member) for q in ranked]
+    return [
+        ranked[i] if group is None else _group_question(plan, group, [ranked[j] for j in at], lang)
+        for i, group, at in _gathered(plan, keys)
+    ]
+
+
+def _gathered(
+    plan: Plan, keys: list[tuple[str, str | None]]
+) -> list[tuple[int, str | None, list[int]]]:
+    """For facts asked (per member) in order: each one's place, or, where two or more belong to
+    one group, the group and their places, in the place of the first."""
+    places: dict[tuple[str, str | None], list[int]] = {}
+    for i, (fact, member) in enumerate(keys):
+        if (group := plan.group_of(fact)) is not None:
+            places.setdefault((group, member), []).append(i)
+    gathered: list[tuple[int, str | None, list[int]]] = []
+    for i, (fact, member) in enumerate(keys):
+        group = plan.group_of(fact)
+        at = places.get((group, member), []) if group is not None else []
+        if len(at) < 2:
+            gathered.append((i, None, [i]))
+        elif i == at[0]:
+            gathered.append((i, group, at))
+    return gathered
 
 
 def _group_question(plan: Plan, group: str, parts: list[Question], lang: str) -> Question:
@@ -102,18 +114,12 @@ def group_text(plan: Plan, group: str, facts: list[str], lang: str) -> str:
 def questions_asked(plan: Plan, facts: list[str], lang: str) -> list[str]:
     """The questions that ask for these facts (in form order), two or more of a group asked as
     one in the place of the first."""
-    members: dict[str, list[str]] = {}
-    for fact in facts:
-        if (group := plan.group_of(fact)) is not None:
-            members.setdefault(group, []).append(fact)
-    texts = []
-    for fact in facts:
-        group = plan.group_of(fact)
-        if group is None or len(members[group]) < 2:
-            texts.append(question_text(plan, fact, lang))
-        elif fact == members[group][0]:
-            texts.append(group_text(plan, group, members[group], lang))
-    return texts
+    return [
+        question_text(plan, facts[i], lang)
+        if group is None
+        else group_text(plan, group, [facts[j] for j in at], lang)
+        for i, group, at in _gathered(plan, [(fact, None) for fact in facts])
+    ]
 
 
 def _lower_first(label: str) -> str:
