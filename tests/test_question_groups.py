@@ -150,6 +150,10 @@ GROUPS = 'groups:\n  g:\n    question: {nl: "Geldt een hiervan?", en: "Does one 
             "input fact 'geld': a group holds yes/no facts",
         ),
         (FACTS + GROUPS, "group 'g' needs two or more input facts"),
+        (
+            GROUPED.replace("group: g", "group: p") + GROUPS.replace("  g:", "  p:"),
+            "group 'p' has the name of a fact",
+        ),
     ],
 )
 def test_engine_check_refuses_a_group_that_cannot_be_asked(
@@ -188,3 +192,12 @@ def test_the_exceptions_to_the_integration_duty_are_one_question_in_one_sentence
     assert group.text.startswith("Geldt een van deze situaties voor u, waardoor u misschien ")
     assert "; een verdrag verbiedt" in group.text and "; DUO heeft u" in group.text
     assert not {q.fact for q in questions} & {p.fact for p in group.parts}
+
+
+def test_a_group_declared_in_two_facts_files_is_refused(tmp_path: Path) -> None:
+    files = {
+        "a.yaml": rules_file(rule("x.a", "p or q", "{status: eligible}")),
+        "facts.yaml": GROUPS,  # rules/x/facts.yaml, beside rules/facts.yaml
+    }
+    found = problems(tmp_path, files, facts=GROUPED + GROUPS)
+    assert any("group 'g' is declared twice" in p for p in found), found

@@ -341,6 +341,9 @@ def _check_groups(book: RuleBook, report: Any) -> None:
     for name, (location, _) in book.groups.items():
         if members.get(name, 0) < 2:
             report(_problem(location, f"group '{name}' needs two or more input facts"))
+        if name in book.inputs or name in book.derived or name in book.collections:
+            # a group is answered by its name, as a fact is
+            report(_problem(location, f"group '{name}' has the name of a fact"))
 
 
 def _unknown_body(location: Location, where: str, body: str) -> Problem:
