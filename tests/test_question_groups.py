@@ -201,3 +201,25 @@ def test_a_group_declared_in_two_facts_files_is_refused(tmp_path: Path) -> None:
     }
     found = problems(tmp_path, files, facts=GROUPED + GROUPS)
     assert any("group 'g' is declared twice" in p for p in found), found
+
+
+def test_at_the_prompt_a_no_to_the_group_answers_each_of_its_questions() -> None:
+    from engine.conversation import converse
+
+    start = {**START, "members": [*START["members"], {"id": "p", "role": "partner"}]}
+    session = IntakeSession(start, DAY)
+    asked: list[str] = []
+
+    def read_for(prompt: str) -> str:
+        asked.append(prompt)
+        if "Geldt een van deze situaties voor u?" in prompt:
+            return "nee"
+        if any("Geldt een van deze situaties voor u?" in p for p in asked):
+            return ""  # stop once the group is answered
+        return "?"  # leave everything before it for later
+
+    prompts: list[str] = []
+    assert converse(session, lambda: read_for(prompts[-1]), prompts.append) is False
+    exclusions = session.profile["members"][0]["exclusions"]
+    assert exclusions and set(exclusions.values()) == {False}
+    assert sum("Geldt een van deze situaties voor u?" in p for p in asked) == 1
