@@ -18,8 +18,11 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import httpx
@@ -38,6 +41,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def serving(log: Path, *args: str) -> Iterator[str]:
+    """`python -m engine serve` on a free port, until the block ends: its address. The tests
+    (tests/test_service.py) start their server with this too."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "engine", "serve", "--port", str(port), *args],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(url):
+            if process.poll() is not None:
+                raise RuntimeError(f"the service stopped:\n{log.read_text()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the service did not start in 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _healthy(url: str) -> bool:
+    with suppress(httpx.TransportError):  # not listening yet
+        return httpx.get(f"{url}/health", timeout=2).status_code == 200
+    return False
+
+
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -53,26 +90,10 @@ def main() -> None:
     profile = json.loads(json.dumps(read_yaml_file(EXAMPLE), default=str))
     body = json.dumps({"profile": profile, "peildatum": "2026-01-15"}).encode()
     headers = {"content-type": "application/json"}
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "engine", "serve", "--port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--workers", str(args.workers)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("the service did not start") from None
-                time.sleep(0.2)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        serving(Path(folder) / "server.log", "--workers", str(args.workers)) as url,
+    ):
         with httpx.Client(base_url=url) as http:  # warm every worker's caches
             for _ in range(20 * args.workers):
                 http.post("/advice", content=body, headers=headers)
@@ -91,9 +112,6 @@ def main() -> None:
         with ThreadPoolExecutor(args.clients) as pool:
             samples = [ms for found in pool.map(client, range(args.clients)) for ms in found]
         seconds = time.perf_counter() - start
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     print(f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores")
     print(

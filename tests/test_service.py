@@ -7,16 +7,11 @@ fields and never their values, in the answer or in the server's log; nothing is 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +24,7 @@ httpx = pytest.importorskip("httpx", reason="the service tests need the test ext
 pytest.importorskip("fastapi", reason="the service needs the serve extra (FastAPI)")
 
 import engine  # noqa: E402
+from benchmarks.bench_service import serving  # noqa: E402
 from engine.explain.render import render  # noqa: E402
 from engine.intake import IntakeSession  # noqa: E402
 from engine.load.yaml_source import read_yaml_file  # noqa: E402
@@ -42,42 +38,6 @@ pytestmark = pytest.mark.slow
 
 SENTINEL = "Zwanenburg-4417-geheim"  # a value that must never come back or reach the log
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serving(log: Path, *args: str) -> Iterator[str]:
-    """`python -m engine serve` on a free port, until the block ends: its address."""
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "engine", "serve", "--port", str(port), *args],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "the service did not start in 60 s"
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
