@@ -70,14 +70,25 @@ class _Search:
     figures: tuple[str, ...] = ()
 
     def dive(self, facts: dict[str, Any], unknown: Unknown) -> None:
-        """Fail fast where an earlier search of this advice found answers that left its outcome
-        open (`hints`): give every input the outcome waits on such an answer (the first value
-        where none is known) in one derivation. If the outcome is then still open on inputs
-        that cannot be split, the search would end in that same place: no answer to what can be
-        split settles it. Giving inputs values never makes a known outcome unknown, so this
-        only finds sooner what the search finds; any other result teaches nothing."""
-        if not any(name in self.hints for name in unknown.missing):
+        """Fail fast, before the search, with two whole answers in one derivation each: every
+        input the outcome waits on gets a value (first an earlier search's answer that left an
+        outcome open, `hints`, or the first value; then another value where there is one).
+
+        If the outcome is then still open on inputs that cannot be split, the search would end
+        in that same place: no answer to what can be split settles it. If the two answers give
+        two different outcomes, the outcome depends on the answers: the search would find that
+        too. Giving inputs values never makes a known outcome unknown, so this only finds sooner
+        what the search finds; any other result teaches nothing. An amount whose answers may
+        differ (`spread`) is searched in full: its least and most are wanted."""
+        first = self._answer(facts, unknown, other=False)
+        if self.spread or not _plain(first):
             return
+        second = self._answer(facts, unknown, other=True)
+        if _plain(second) and not _same(first, second):
+            raise _Open()
+
+    def _answer(self, facts: dict[str, Any], unknown: Unknown, other: bool) -> Any:
+        """The outcome for one whole answer to what it waits on (see `dive`)."""
         space: CaseSpace = self.trace.plan.cases
         branch, path = dict(facts), dict[str, Any]()
         result: Any = unknown
@@ -89,12 +100,15 @@ class _Search:
                     if not values:
                         continue
                     value = self.hints.get(name, values[0])
+                    if other:
+                        value = values[-1] if values[-1] != value else values[0]
                 path[name] = value
                 sources.append(_assign(branch, name, value))
             if not sources:
                 self.hints.update(path)
                 raise _Open()  # open on what cannot be split, whatever the rest is
             result = self._derive_cone(branch, tuple(sources))
+        return result
 
     def explore(
         self,
@@ -266,6 +280,11 @@ def _settle_each(trace: Trace, targets: frozenset[str], spread: frozenset[str]) 
         trace.decided_by[name] = rules.pop() if len(rules) == 1 and None not in rules else None
         trace.settled[name] = tuple(sorted(search.weighed))
         dirty |= {i for i in space.downstream_steps(name) if steps[i].fact in facts}
+
+
+def _plain(value: Any) -> bool:
+    """One known value: not unknown, not a range."""
+    return type(value) is not Unknown and type(value) is not Interval
 
 
 def _number(value: Any) -> bool:
