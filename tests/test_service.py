@@ -30,6 +30,7 @@ from engine.intake import IntakeSession  # noqa: E402
 from engine.load.yaml_source import read_yaml_file  # noqa: E402
 from engine.model.advice import Advice  # noqa: E402
 from engine.model.profile import Profile  # noqa: E402
+from engine.population.generate import generate  # noqa: E402
 from engine.service import MAX_BODY_BYTES  # noqa: E402
 
 # A real server process per module, and thousands of requests: the full suite runs these; the
@@ -324,18 +325,31 @@ def test_openapi_describes_the_intake(server: tuple[str, Path]) -> None:
 
 # --- many clients at once ------------------------------------------------------------------
 
-CLIENTS, REQUESTS = 8, 1_000
+CLIENTS, REQUESTS = 8, 250
+HOUSEHOLDS = 11  # generated, besides the bundled examples
 
 
-def test_parallel_clients_get_the_bytes_of_sequential_calls(tmp_path: Path) -> None:
-    """8 clients x 1,000 requests on two worker processes: every answer is the one a
-    sequential call gets (each example household, in both languages and two formats)."""
-    bodies = [
-        (json.dumps({"profile": profile_of(p), "peildatum": "2026-01-15", "lang": lang}), form)
-        for p in EXAMPLES
+def parallel_bodies() -> list[tuple[str, str]]:
+    """Request bodies and formats: each bundled example and generated household, in both
+    languages and two formats."""
+    generated = generate(HOUSEHOLDS, seed=29, today=PEILDATUM)
+    profiles = [profile_of(p) for p in EXAMPLES]
+    profiles += [json.loads(json.dumps(h, default=str)) for h in generated]
+    return [
+        (json.dumps({"profile": p, "peildatum": "2026-01-15", "lang": lang}), form)
+        for p in profiles
         for lang in ("nl", "en")
         for form in ("json", "text")
     ]
+
+
+def test_parallel_clients_get_the_bytes_of_sequential_calls(tmp_path: Path) -> None:
+    """8 clients x 250 requests on two worker processes: every answer is the one a sequential
+    call gets. The requests go round 48 bodies (the bundled example and 11 generated households,
+    in both languages and two formats), each client starting at its own place, so that
+    different households are advised at once; each body is asked about 40 times. (Until
+    2026-12: 8 x 1,000 requests round the example's four bodies, 2,000 repeats of each.)"""
+    bodies = parallel_bodies()
     with serving(tmp_path / "server.log", "--workers", "2") as url:
         expected = [post(url, body.encode(), format=form).content for body, form in bodies]
 
@@ -357,6 +371,7 @@ def test_parallel_clients_get_the_bytes_of_sequential_calls(tmp_path: Path) -> N
 
         with ThreadPoolExecutor(CLIENTS) as pool:
             wrong = [k for found in pool.map(client, range(CLIENTS)) for k in found]
+    assert len(bodies) == 48 and len(set(bodies)) == 48
     assert all(len(e) > 1000 for e in expected)
     assert wrong == []
 
