@@ -21,6 +21,9 @@ pytestmark = [
 ]
 
 PROMPT_ENDS = (")", "]")
+# A process waits for a line when nothing more comes for this long after a prompt: the engine
+# prints a question and what goes with it at once, after it has worked out the next question.
+IDLE = 0.05
 
 
 class Terminal:
@@ -47,7 +50,7 @@ class Terminal:
         buffer = ""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.master], [], [], 0.25)
+            ready, _, _ = select.select([self.master], [], [], IDLE)
             if ready:
                 try:
                     chunk = os.read(self.master, 65536).decode("utf-8", "replace")
