@@ -38,7 +38,7 @@ from engine.values import CENT, FIGURE_PREFIX
 ORDERING = frozenset({"<", "<=", ">", ">=", "==", "!="})
 
 if TYPE_CHECKING:
-    from engine.compile.plan import Plan
+    from engine.compile.plan import Plan, Rule
 
 
 class CaseSpace:
@@ -82,6 +82,7 @@ class CaseSpace:
         self._downstream = lru_cache(maxsize=4096)(self._downstream_of)
         self._upstream = lru_cache(maxsize=4096)(self._upstream_of)
         self.cone = lru_cache(maxsize=65536)(self._cone)
+        self.derived_read_by = lru_cache(maxsize=8192)(self._derived_read_by)
 
     def splittable(self, name: str) -> bool:
         """Whether case analysis can weigh an input: split it (a yes/no, a choice, a compared
@@ -102,6 +103,10 @@ class CaseSpace:
             spec = self.plan.collections.get(collection)
             return self.domains.get(f"{spec.record}.{rest.partition('].')[2]}") if spec else None
         return self.domains.get(name)
+
+    def _derived_read_by(self, rules: tuple[Rule, ...]) -> tuple[str, ...]:
+        """The derived facts some of these rules read (the same in every run: cached)."""
+        return tuple(sorted({n for rule in rules for n in rule.reads if n in self.index}))
 
     def upstream(self, fact: str) -> frozenset[str]:
         """`fact` and the derived facts it is derived from, directly or through others."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
@@ -669,14 +668,13 @@ def _rests_on(view: _SchemeView, fact: str) -> tuple[str, ...]:
     decide it reads."""
     memo = view._rests_on
     if fact not in memo:
-        index = view.plan.cases.index
         rule = view.rule_of(fact)
+        cases = view.plan.cases
         if rule is not None:
-            reads: Iterable[str] = rule.reads
+            memo[fact] = cases.derived_read_by((rule,))
         else:
-            steps = view.trace.dated.steps
-            reads = {n for c in steps[index[fact]].candidates for n in c.rule.reads}
-        memo[fact] = tuple(n for n in reads if n in index)
+            step = view.trace.dated.steps[cases.index[fact]]
+            memo[fact] = cases.derived_read_by(tuple(c.rule for c in step.candidates))
     return memo[fact]
 
 
