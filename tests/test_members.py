@@ -180,3 +180,35 @@ def test_an_intake_answer_about_the_partner_is_written_to_the_partner() -> None:
     assert ("wi_plicht_sinds_aanvrager", "echtgenote") not in [
         (q.fact, q.member) for q in session.advice.questions
     ]
+
+
+def test_a_members_open_questions_name_the_others_as_the_household_knows_them() -> None:
+    """In an adult child's or a housemate's own view the others are its "andere bewoners";
+    its open questions name them ("de aanvrager", "kind 2 van de aanvrager"), never by a
+    number in a list the klantmanager does not see."""
+    data = couple()
+    data["members"] += [
+        {"id": "groot", "role": "child", "birth_date": "2004-05-01"},
+        {"id": "onbekend", "role": "child"},
+        {"id": "huisgenoot", "role": "other_resident", "birth_date": "1990-01-01"},
+    ]
+    profile = profile_from_dict(data)
+    for lang, prefix, named in (
+        ("nl", "Over uw medebewoner: ", "Woont {} echt in uw woning (hoofdverblijf)?"),
+        ("en", "About your housemate: ", "Does {} really live in your home (main residence)?"),
+    ):
+        advice = engine.advise(profile, DAY, lang=lang)
+        [housemate] = [s for s in advice.outcomes_of("beschut_werk") if s.member == "huisgenoot"]
+        asked = set(housemate.missing_questions)
+        others = {
+            "nl": ["de aanvrager", "de partner van de aanvrager", "kind 2 van de aanvrager"],
+            "en": ["the applicant", "the applicant's partner", "child 2 of the applicant"],
+        }[lang]
+        for who in others:
+            assert prefix + named.format(who) in asked, (lang, who)
+        # (the partner's view keeps the household's lists, and so the household's wording)
+        members = [s for s in advice.schemes if s.member in ("groot", "onbekend", "huisgenoot")]
+        assert members
+        for scheme in members:
+            for question in scheme.missing_questions:
+                assert "nummer" not in question and "number" not in question, question

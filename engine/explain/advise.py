@@ -116,16 +116,61 @@ def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> lis
             own = _scheme_advice(_SchemeView(run, advice.scheme, lang, _Rendered()))
             word = words[run.member_id or ""]
             ask = ASK_MEMBER[lang].format(who=word)
+            named = _residents_named(trace, run, words, lang)
+            asked = questions_asked(trace.plan, own.missing_facts, lang, named)
             schemes.append(
                 replace(
                     own,
                     member=run.member_id,
                     member_label=word,
                     name=f"{own.name} - {word}",
-                    missing_questions=[ask + q for q in own.missing_questions],
+                    missing_questions=[ask + q for q in asked],
                 )
             )
     return schemes
+
+
+# In a member's own view the others are its "andere bewoners"; where "u" means that member,
+# they are named as the household knows them.
+RESIDENT_WORDS = {
+    "nl": {
+        "applicant": "de aanvrager",
+        "partner": "de partner van de aanvrager",
+        "child": "het kind van de aanvrager",
+        "numbered child": "kind {n} van de aanvrager",
+        "other_resident": "de medebewoner",
+        "numbered other_resident": "medebewoner {n}",
+        "young child": "een kind van de aanvrager",
+    },
+    "en": {
+        "applicant": "the applicant",
+        "partner": "the applicant's partner",
+        "child": "the applicant's child",
+        "numbered child": "child {n} of the applicant",
+        "other_resident": "the housemate",
+        "numbered other_resident": "housemate {n}",
+        "young child": "a child of the applicant",
+    },
+}
+
+
+def _residents_named(trace: Trace, run: Trace, words: dict[str, str], lang: str) -> dict[str, str]:
+    """For a member's view: each of its other residents (`medebewoners[0]`) in words."""
+    said = RESIDENT_WORDS[lang]
+    plan = trace.plan
+    lists = [name for name in plan.collections if plan.source_path(name) == "other_residents"]
+    named: dict[str, str] = {}
+    for index, (member, role) in enumerate(run.residents if lists else ()):
+        if member == trace.member_id:
+            who = said["applicant"]
+        elif member not in words:  # not judged: a child under 16
+            who = said["young child"]
+        elif (number := words[member].rpartition(" ")[2]).isdigit():
+            who = said[f"numbered {role}"].format(n=number)
+        else:
+            who = said[role]
+        named[f"{lists[0]}[{index}]"] = who
+    return named
 
 
 def _member_words(runs: list[Trace], lang: str) -> dict[str, str]:

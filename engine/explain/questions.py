@@ -21,7 +21,7 @@ voor u? U bent gedetineerd; ...". Most people answer "no" once instead of eight 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from engine.compile.plan import Plan
@@ -111,15 +111,37 @@ def group_text(plan: Plan, group: str, facts: list[str], lang: str) -> str:
     return f"{getattr(plan.groups[group].question, lang)} {listed}."
 
 
-def questions_asked(plan: Plan, facts: list[str], lang: str) -> list[str]:
+def questions_asked(
+    plan: Plan, facts: list[str], lang: str, items: Mapping[str, str] | None = None
+) -> list[str]:
     """The questions that ask for these facts (in form order), two or more of a group asked as
-    one in the place of the first."""
+    one in the place of the first. `items` names list items by who they are (`medebewoners[0]`:
+    "de aanvrager") instead of by their number."""
     return [
-        question_text(plan, facts[i], lang)
+        _named(plan, facts[i], lang, items or {})
         if group is None
         else group_text(plan, group, [facts[j] for j in at], lang)
         for i, group, at in _gathered(plan, [(fact, None) for fact in facts])
     ]
+
+
+# How a list item's question speaks of the person it is about.
+THIS_PERSON = {"nl": "deze persoon", "en": "this person"}
+ABOUT = {"nl": "Over {who}: ", "en": "About {who}: "}
+
+
+def _named(plan: Plan, fact: str, lang: str, items: Mapping[str, str]) -> str:
+    """A fact's question; for a list item named in `items`, about that person by name ("Woont
+    de aanvrager echt in uw woning?") instead of "Over ... nummer 1: Woont deze persoon ..."."""
+    item = _ITEM.match(fact)
+    if item is None or (who := items.get(fact.partition(".")[0])) is None:
+        return question_text(plan, fact, lang)
+    collection = plan.collections[item["collection"]]
+    spec = plan.records[collection.record][item["field"]].spec
+    own = getattr(spec.question or spec.label, lang)
+    if THIS_PERSON[lang] in own:
+        return own.replace(THIS_PERSON[lang], who)
+    return ABOUT[lang].format(who=who) + own
 
 
 def _lower_first(label: str) -> str:

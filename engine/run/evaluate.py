@@ -54,6 +54,9 @@ class Trace:
     member_id: str | None = None
     member_role: str | None = None
     members: dict[str, Trace] = field(default_factory=dict)
+    # In the view of a member who is not the partner: the other residents of that view
+    # (`medebewoners[0]`, ...) as the household knows them, by member id and household role.
+    residents: tuple[tuple[str, str], ...] = ()
 
     @property
     def peildatum(self) -> dt.date:

@@ -78,6 +78,9 @@ def judge_members(
         view = member_view(profile, member.id)
         member_trace = run(plan, view, trace.peildatum, what_if, people)
         member_trace.member_id, member_trace.member_role = member.id, member.role.value
+        if member.role is not Role.partner:
+            roles = {m.id: m.role.value for m in profile.members}
+            member_trace.residents = tuple((m.id, roles[m.id]) for m in view.other_residents)
         trace.members[member.id] = member_trace
     return trace
 
