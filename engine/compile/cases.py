@@ -136,9 +136,10 @@ class CaseSpace:
                     stack.append(name)
         return frozenset(found)
 
-    def _cone(self, source: str, target: str) -> tuple[int, ...]:
-        """Indices of the steps to derive again when `source` changes, to know `target`."""
-        between = self._downstream(source) & self._upstream(target)
+    def _cone(self, sources: tuple[str, ...], target: str) -> tuple[int, ...]:
+        """Indices of the steps to derive again when `sources` change, to know `target`."""
+        reached = frozenset().union(*(self._downstream(s) for s in sources))
+        between = self._upstream(target) & reached
         return tuple(sorted(self.index[f] for f in between))
 
 

@@ -178,9 +178,7 @@ class _Search:
         space: CaseSpace = trace.plan.cases
         steps, settled = trace.dated.steps, trace.settled
         ctx = Context(facts, trace.dated.params, trace.peildatum)
-        cone = space.cone(sources[0], self.target)
-        if len(sources) > 1:
-            cone = tuple(sorted(set(cone).union(*(space.cone(s, self.target) for s in sources))))
+        cone = space.cone(sources, self.target)
         params = trace.dated.params
         if self.figures and (weighed := [f for f in self.figures if f in facts]):
             params = {**params, **{f.removeprefix(FIGURE_PREFIX): facts[f] for f in weighed}}
