@@ -106,6 +106,7 @@ def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> lis
         return household
     runs = list(trace.members.values())
     words = _member_words(runs, lang)
+    residents = {run.member_id: _residents_named(trace, run, words, lang) for run in runs}
     schemes: list[SchemeAdvice] = []
     for advice in household:
         if not trace.plan.schemes[advice.scheme].spec.per_person:
@@ -116,8 +117,7 @@ def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> lis
             own = _scheme_advice(_SchemeView(run, advice.scheme, lang, _Rendered()))
             word = words[run.member_id or ""]
             ask = ASK_MEMBER[lang].format(who=word)
-            named = _residents_named(trace, run, words, lang)
-            asked = questions_asked(trace.plan, own.missing_facts, lang, named)
+            asked = questions_asked(trace.plan, own.missing_facts, lang, residents[run.member_id])
             schemes.append(
                 replace(
                     own,
@@ -177,11 +177,14 @@ def _member_words(runs: list[Trace], lang: str) -> dict[str, str]:
     """Who each other member is, in words: "partner", "medebewoner", or "kind 1", "kind 2"
     where a role occurs more than once (numbered by member id, as the runs are ordered)."""
     roles = [run.member_role or "" for run in runs]
+    counted: dict[str, int] = {}
     words = {}
     for run, role in zip(runs, roles, strict=True):
         word = ROLE_WORDS[lang][role]
         if roles.count(role) > 1:
-            word += f" {[r for r in runs if r.member_role == role].index(run) + 1}"
+            # counted, not looked up: runs compare by value, all their facts (slow)
+            counted[role] = counted.get(role, 0) + 1
+            word += f" {counted[role]}"
         words[run.member_id or ""] = word
     return words
 
