@@ -344,3 +344,18 @@ def test_a_settled_advice_replays_byte_for_byte(data: dict, day: dt.date) -> Non
     original = engine.advise(data, day).to_json()
     result = replay(original, profile_from_dict(data))
     assert result.identical and result.advice_json == original
+
+
+def test_a_whole_answer_the_rules_cannot_evaluate_does_not_keep_an_outcome_open(
+    tmp_path: Path,
+) -> None:
+    """Before its search the settle pass tries whole answers (every input the status waits on
+    given a value). q = yes makes h a division by zero; the search never needs h (every answer
+    to p already gives eligible), so the status is settled over p, as the search alone finds."""
+    helper = 'h: {type: number, label: {nl: "h", en: "h"}}\n'
+    rules = rule("x.h", "true", '{h: "1 / (0 if q else 1)"}') + rule(
+        "x.recht", "(p or not p) or (q and h > 5)", "{status: eligible}"
+    )
+    write_base(tmp_path, {"a.yaml": rules_file(rules, facts=helper)})
+    trace = engine.evaluate(profile(), DAY, engine.load_plan(tmp_path))
+    assert (trace.facts["status"], trace.settled["status"]) == ("eligible", ("p",))

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from engine.errors import EvaluationError
 from engine.intervals import Interval
 from engine.lang.compile import Context
-from engine.values import FIGURE_PREFIX, Unknown
+from engine.values import FIGURE_PREFIX, NOT_DERIVED, Unknown
 
 if TYPE_CHECKING:
     from engine.compile.cases import CaseSpace
@@ -40,6 +40,11 @@ class _Open(Exception):
 
     def __init__(self, bounded: bool = False):
         self.bounded = bounded
+
+
+class _Unevaluable(_Open):
+    """A branch the rules cannot evaluate (a division by zero, a range where only a number
+    will do): the search does not guess, so the outcome stays open if the search meets it."""
 
 
 @dataclass
@@ -107,7 +112,11 @@ class _Search:
             if not sources:
                 self.hints.update(path)
                 raise _Open()  # open on what cannot be split, whatever the rest is
-            result = self._derive_cone(branch, tuple(sources))
+            try:
+                result = self._derive_cone(branch, tuple(sources))
+            except _Unevaluable:
+                # a whole answer reaches facts the search may never need: it teaches nothing
+                return NOT_DERIVED
         return result
 
     def explore(
@@ -189,11 +198,11 @@ class _Search:
             try:
                 value = derive(step, ctx, scratch)
             except EvaluationError:
-                raise _Open() from None  # a branch the rules cannot evaluate: do not guess
+                raise _Unevaluable() from None  # a branch the rules cannot evaluate
             except TypeError:
-                raise _Open() from None  # a range where only a number will do (a date sum)
+                raise _Unevaluable() from None  # a range where only a number will do (a date sum)
             except (ArithmeticError, ValueError, OverflowError):
-                raise _Open() from None  # a bound beyond what a Decimal holds: do not guess
+                raise _Unevaluable() from None  # a bound beyond what a Decimal holds
             self._decided = scratch.decided_by.get(step.fact)
             if type(value) is Unknown and step.fact in settled:
                 value = trace.facts[step.fact]  # settled for every answer already
