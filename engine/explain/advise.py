@@ -114,17 +114,17 @@ def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> lis
             continue
         schemes.append(replace(advice, member=trace.member_id))
         for run in runs:
-            own = _scheme_advice(_SchemeView(run, advice.scheme, lang, _Rendered()))
+            view = _SchemeView(run, advice.scheme, lang, _Rendered(), residents[run.member_id])
+            own = _scheme_advice(view)
             word = words[run.member_id or ""]
             ask = ASK_MEMBER[lang].format(who=word)
-            asked = questions_asked(trace.plan, own.missing_facts, lang, residents[run.member_id])
             schemes.append(
                 replace(
                     own,
                     member=run.member_id,
                     member_label=word,
                     name=f"{own.name} - {word}",
-                    missing_questions=[ask + q for q in asked],
+                    missing_questions=[ask + q for q in own.missing_questions],
                 )
             )
     return schemes
@@ -404,8 +404,16 @@ class _Rendered:
 class _SchemeView:
     """Reads one scheme's facts out of a trace, in the chosen language."""
 
-    def __init__(self, trace: Trace, scheme_id: str, lang: str, shared: _Rendered):
+    def __init__(
+        self,
+        trace: Trace,
+        scheme_id: str,
+        lang: str,
+        shared: _Rendered,
+        residents: dict[str, str] | None = None,
+    ):
         self.trace, self.plan, self.lang = trace, trace.plan, lang
+        self.residents = residents or {}  # a member's view: its list items named (questions)
         self.scheme_id = scheme_id
         self.scheme = self.plan.schemes[scheme_id].spec
         self.facts = self.plan.scheme_facts[scheme_id]
@@ -516,7 +524,7 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         explanation=_explanation(view, status),
         decisive_conditions=_decisive(view) if status == "not_eligible" else [],
         missing_facts=missing,
-        missing_questions=questions_asked(plan, missing, view.lang),
+        missing_questions=questions_asked(plan, missing, view.lang, view.residents),
         assessed_facts=sorted(m for m in unknown if m in plan.assessed_by),
         settled_over=[
             question_text(plan, m, view.lang)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 from engine.compile.plan import Plan
 from engine.model.advice import Question
@@ -136,8 +137,7 @@ def _named(plan: Plan, fact: str, lang: str, items: Mapping[str, str]) -> str:
     item = _ITEM.match(fact)
     if item is None or (who := items.get(fact.partition(".")[0])) is None:
         return question_text(plan, fact, lang)
-    collection = plan.collections[item["collection"]]
-    spec = plan.records[collection.record][item["field"]].spec
+    _, spec = _item_field(plan, item)
     own = getattr(spec.question or spec.label, lang)
     if THIS_PERSON[lang] in own:
         return own.replace(THIS_PERSON[lang], who)
@@ -210,8 +210,7 @@ def question_text(plan: Plan, fact: str, lang: str) -> str:
 def _question(plan: Plan, fact: str, schemes: list[str], lang: str) -> Question:
     item = _ITEM.match(fact)
     if item:
-        collection = plan.collections[item["collection"]]
-        spec = plan.records[collection.record][item["field"]].spec
+        collection, spec = _item_field(plan, item)
         prefix = ITEM_PREFIX[lang].format(
             label=getattr(collection.label, lang).lower(), number=int(item["index"]) + 1
         )
@@ -235,3 +234,9 @@ def _question(plan: Plan, fact: str, schemes: list[str], lang: str) -> Question:
         values=list(spec.values or []),
         schemes=schemes,
     )
+
+
+def _item_field(plan: Plan, item: re.Match[str]) -> tuple[Any, Any]:
+    """A list item's field (`kinderen[0].geboortedatum`): its list and the field's spec."""
+    collection = plan.collections[item["collection"]]
+    return collection, plan.records[collection.record][item["field"]].spec
