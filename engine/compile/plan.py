@@ -168,6 +168,7 @@ class Plan:
             for name, (_, spec) in book.groups.items()
         }
         self._steps_for: dict[frozenset[str], frozenset[int]] = {}
+        self._closures: dict[ir.Node, Closure] = {}
         self._dated: dict[dt.date, DatedPlan] = {}
         self._lock = threading.Lock()
 
@@ -203,6 +204,14 @@ class Plan:
                     wanted |= {n for n in rule.reads if n in self.derived}
             result[scheme_id] = tuple(name for name in self.order if name in wanted)
         return result
+
+    def closure(self, node: ir.Node) -> Closure:
+        """A part of a rule's condition, compiled once (the why-not explanation evaluates the
+        parts on their own). Nodes compare by identity: each is one place in this plan's rules."""
+        found = self._closures.get(node)
+        if found is None:
+            found = self._closures.setdefault(node, compile_expr(node, self.scope))
+        return found
 
     def steps_for(self, schemes: frozenset[str]) -> frozenset[int]:
         """The derivation steps (indices in `order`) the given schemes' facts need: their own,

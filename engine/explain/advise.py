@@ -7,6 +7,7 @@ and a validated profile, so validating it again would only cost time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import replace
 from decimal import Decimal
@@ -297,7 +298,7 @@ def _abbreviations(trace: Trace, schemes: list[SchemeAdvice], lang: str) -> list
         texts += [d.weigh for d in scheme.discretion_points]
         for condition in scheme.decisive_conditions:  # failed ones are worded with labels
             texts += [_label_of(plan, name, lang) for name in condition.values]
-    used = set().union(*(_terms_in(plan, text) for text in texts))
+    used = set().union(*(_terms_in(plan, text) for text in set(texts)))
     meanings = {term: meaning for term, _, _, _, meaning in _glossary(plan)}
     return [
         Abbreviation(term=term, meaning=getattr(meanings[term], lang))
@@ -375,10 +376,10 @@ def _agenda(schemes: list[SchemeAdvice], peildatum: dt.date) -> list[AgendaItem]
 
 @lru_cache(maxsize=8192)
 def rule_citation(rule: Rule) -> CitationOut:
-    """The citation of a rule, made once per rule (rules hash by identity, cheaply)."""
     return citation_out(rule.citation)
 
 
+@functools.lru_cache(maxsize=4096)  # a citation is a frozen value; a rule base has a few hundred
 def citation_out(citation: Citation) -> CitationOut:
     return CitationOut(
         law=citation.law or "",

@@ -15,7 +15,6 @@ from typing import Any
 
 from engine.compile.plan import Rule
 from engine.lang import ir
-from engine.lang.compile import compile_expr
 from engine.run.evaluate import DEFAULT, Trace
 
 MAX_DEPTH = 4
@@ -33,7 +32,7 @@ def _explain_fact(trace: Trace, fact: str, wanted: Any, depth: int) -> Alternati
     decided = trace.decided_by.get(fact)
     if decided is None:
         return ()
-    step = next(s for s in trace.dated.steps if s.fact == fact)
+    step = trace.dated.steps[trace.plan.cases.index[fact]]
     ctx = trace.context()
     if decided != DEFAULT:
         candidate = next(c for c in step.candidates if c.rule.id == decided)
@@ -101,4 +100,4 @@ def _key(alternative: Alternative) -> tuple:
 
 
 def _evaluate(trace: Trace, node: ir.Node) -> Any:
-    return compile_expr(node, trace.plan.scope)(trace.context())
+    return trace.plan.closure(node)(trace.context())
