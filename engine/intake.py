@@ -120,13 +120,18 @@ class IntakeSession:
     @property
     def open_questions(self) -> list[Question]:
         """The advice's questions still to ask, in order: a group of questions set aside
-        (answered "yes", or skipped) gives its questions one by one in its place."""
+        (answered "yes", or skipped) gives its questions an outcome waits on one by one in its
+        place."""
         found = []
         for question in self.advice.questions:
             if (question.fact, question.member) not in self.skipped:
                 found.append(question)
             else:
-                found += [q for q in question.parts if (q.fact, q.member) not in self.skipped]
+                found += [
+                    q
+                    for q in question.parts
+                    if q.schemes and (q.fact, q.member) not in self.skipped
+                ]
         return found
 
     @property

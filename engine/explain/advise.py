@@ -83,6 +83,7 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
                 for member, word in _member_words(list(trace.members.values()), lang).items()
             },
             _urgent_schemes(trace),
+            functools.partial(_unanswered, trace),
         ),
         abbreviations=_abbreviations(trace, schemes, lang),
         household=Household(
@@ -197,6 +198,13 @@ def _urgent_schemes(trace: Trace) -> frozenset[str]:
         for name, fact in trace.plan.derived.items()
         if fact.spec.urgent and trace.facts.get(name) is True
     )
+
+
+def _unanswered(trace: Trace, fact: str, member: str | None) -> bool:
+    """Whether an input is open in the household's run, or in a member's own."""
+    run = trace if member is None else trace.members.get(member)
+    value = run.facts.get(fact) if run is not None else None
+    return type(value) is Unknown and bool(value.missing)
 
 
 def _asks(trace: Trace, schemes: list[SchemeAdvice]) -> dict[tuple[str, str | None], list[str]]:

@@ -15,13 +15,17 @@ cannot change anything; gaps in local policy are never put to the citizen. The o
 
 Two or more open yes/no questions of one group (the exclusions of art. 13 Participatiewet, for
 one member) are asked as one, where the first of them stands: "Geldt een van deze situaties
-voor u? U bent gedetineerd; ...". Most people answer "no" once instead of eight times.
+voor u? U bent gedetineerd; ...". Most people answer "no" once instead of eight times. The
+question lists every situation of the group still unanswered for that member, also those no
+outcome waits on yet, so that one "no" settles the group and it is never asked again; after a
+"yes", only those an outcome waits on are asked one by one.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -38,10 +42,12 @@ def rank_questions(
     lang: str,
     prefixes: dict[str | None, str],
     urgent: frozenset[str] = frozenset(),
+    unanswered: Callable[[str, str | None], bool] = lambda fact, member: False,
 ) -> list[Question]:
     """`asks`: per (fact, member) the schemes whose open outcome waits on it (member None: the
     household's and applicant's); `prefixes`: per member, how a question to them begins;
-    `urgent`: the schemes made urgent in this advice (an urgent fact of theirs holds)."""
+    `urgent`: the schemes made urgent in this advice (an urgent fact of theirs holds);
+    `unanswered`: whether an input is still open for a member (a group lists them all)."""
     questions = []
     for (fact, member), ids in asks.items():
         base = urgent_question(plan, fact, lang)
@@ -56,15 +62,19 @@ def rank_questions(
             )
         )
     ranked = sorted(questions, key=lambda q: _rank(plan, q, urgent))
-    return _grouped(plan, ranked, lang) if plan.groups else ranked
+    return _grouped(plan, ranked, lang, unanswered) if plan.groups else ranked
 
 
-def _grouped(plan: Plan, ranked: list[Question], lang: str) -> list[Question]:
+def _grouped(
+    plan: Plan, ranked: list[Question], lang: str, unanswered: Callable[[str, str | None], bool]
+) -> list[Question]:
     """Each group with two or more open questions (per member) as one question, in the place
     of its first."""
     keys = [(q.fact, q.member) for q in ranked]
     return [
-        ranked[i] if group is None else _group_question(plan, group, [ranked[j] for j in at], lang)
+        ranked[i]
+        if group is None
+        else _group_question(plan, group, [ranked[j] for j in at], lang, unanswered)
         for i, group, at in _gathered(plan, keys)
     ]
 
@@ -89,9 +99,25 @@ def _gathered(
     return gathered
 
 
-def _group_question(plan: Plan, group: str, parts: list[Question], lang: str) -> Question:
+def _group_question(
+    plan: Plan,
+    group: str,
+    parts: list[Question],
+    lang: str,
+    unanswered: Callable[[str, str | None], bool],
+) -> Question:
     first = parts[0]
     prefix = first.text.removesuffix(question_text(plan, first.fact, lang))  # "Over uw partner: "
+    asked = {q.fact for q in parts}
+    parts += [  # the rest of the group still open: a "no" answers them too (no scheme waits)
+        replace(
+            urgent_question(plan, fact, lang),
+            text=prefix + question_text(plan, fact, lang),
+            member=first.member,
+        )
+        for fact in plan.groups[group].facts
+        if fact not in asked and fact not in plan.assessed_by and unanswered(fact, first.member)
+    ]
     parts = sorted(parts, key=lambda q: plan.declared[q.fact])
     return Question(
         fact=group,
@@ -156,8 +182,8 @@ OPENING = ("municipality", "members", "incomes")
 
 
 def _rank(plan: Plan, question: Question, urgent: frozenset[str]) -> tuple[object, ...]:
-    if question.parts:  # a group stands where its first question would
-        return min(_rank(plan, part, urgent) for part in question.parts)
+    if question.parts:  # a group stands where its first question an outcome waits on would
+        return min(_rank(plan, part, urgent) for part in question.parts if part.schemes)
     fact = question.fact.partition("[")[0]  # a list item's field: its list
     spec = plan.inputs[fact].spec if fact in plan.inputs else None
     path = plan.source_path(fact)
