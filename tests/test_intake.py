@@ -169,7 +169,8 @@ def test_an_answer_about_a_numbered_housemate_lands_on_that_housemate() -> None:
     }
     session = IntakeSession(profile, dt.date(2026, 3, 1))
     question = next(q for q in session.advice.questions if q.fact.startswith("medebewoners[0]."))
-    session.answer(question.fact, "ja" if question.answer_type == "bool" else "parent")
+    assert question.fact == "medebewoners[0].geboortedatum"  # a list item: its record's order
+    session.answer(question.fact, "02-12-1975")
     written = {m["id"]: m for m in session.profile["members"]}
     assert len(written["moeder"]) > 2 and len(written["vader"]) == 2  # moeder sorts first
 

@@ -173,3 +173,22 @@ def test_what_a_scheme_still_needs_is_listed_as_a_form_asks_it_not_by_id() -> No
     texts = [question_text(plan, f, "nl") for f in missing if f not in grouped]
     assert [q for q in bijstand.missing_questions if not q.startswith("Geldt")] == texts
     assert len(bijstand.missing_questions) == len(texts) + 1
+
+
+def test_a_list_items_questions_come_in_its_records_order_never_by_id() -> None:
+    """A housemate's birth date first: under the age from which a housemate counts, nothing
+    else about him is needed. Then the fields as rules/facts.yaml declares them."""
+    plan = default_plan()
+    profile = {
+        "municipality": "Utrecht",
+        "members": [
+            {"id": "a", "role": "applicant", "birth_date": "1990-01-01"},
+            {"id": "h", "role": "other_resident"},
+        ],
+    }
+    questions = engine.advise(profile, DAY).questions
+    fields = [q.fact.split(".", 1)[1] for q in questions if q.fact.startswith("medebewoners[0].")]
+    declared = list(plan.records["persoon"])
+    assert fields[0] == "geboortedatum" and len(fields) >= 3
+    assert fields == sorted(fields, key=declared.index)
+    assert fields != sorted(fields)  # not alphabetical

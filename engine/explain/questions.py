@@ -11,7 +11,8 @@ cannot change anything; gaps in local policy are never put to the citizen. The o
 4. the most urgent scheme whose open outcome the answer can settle (`urgency` in the scheme
    file: 1 urgent, 2 money to live on, 3 the rest);
 5. how many open outcomes the answer can settle;
-6. the order in which the facts files declare the facts (a form's order), never the id.
+6. the order in which the facts files declare the facts (a form's order; a list item's fields
+   in its record's order), never the id.
 
 Two or more open yes/no questions of one group (the exclusions of art. 13 Participatiewet, for
 one member) are asked as one, where the first of them stands: "Geldt een van deze situaties
@@ -200,16 +201,27 @@ def _rank(plan: Plan, question: Question, urgent: frozenset[str]) -> tuple[objec
         opening,
         urgency,
         -len(question.schemes),
-        plan.declared.get(fact, len(plan.declared)),
-        question.fact,
+        _form_place(plan, question.fact),
     )
 
 
 def in_form_order(plan: Plan, facts: Iterable[str]) -> list[str]:
     """Facts in the order the facts files declare them (a list's fields after their list), as
     a form asks them: never by id."""
-    end = len(plan.declared)
-    return sorted(facts, key=lambda f: (plan.declared.get(f.partition("[")[0], end), f))
+    return sorted(facts, key=lambda f: _form_place(plan, f))
+
+
+def _form_place(plan: Plan, fact: str) -> tuple[int, int, int, str]:
+    """Where a form asks a fact: in the order the facts files declare it; a list item's fields
+    after the list, item by item, in the order its record declares them (the birth date first:
+    a housemate under the age that counts needs no more questions)."""
+    item = _ITEM.match(fact)
+    if item is None:
+        return plan.declared.get(fact, len(plan.declared)), 0, 0, fact
+    collection = item["collection"]
+    fields = list(plan.records[plan.collections[collection].record])
+    place = plan.declared.get(collection, len(plan.declared))
+    return place, 1 + int(item["index"]), fields.index(item["field"]), fact
 
 
 def _opens(path: str, part: str) -> bool:
