@@ -83,6 +83,10 @@ class CaseSpace:
         self._upstream = lru_cache(maxsize=4096)(self._upstream_of)
         self.cone = lru_cache(maxsize=65536)(self._cone)
         self.derived_read_by = lru_cache(maxsize=8192)(self._derived_read_by)
+        # Filled by the settle pass (engine/run/settle.py): the order to try an input's values
+        # in, and the run where nothing is known that it is learnt on, per day and municipality.
+        self.value_orders: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.nothing_known: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def splittable(self, name: str) -> bool:
         """Whether case analysis can weigh an input: split it (a yes/no, a choice, a compared

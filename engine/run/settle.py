@@ -30,9 +30,11 @@ from engine.values import FIGURE_PREFIX, NOT_DERIVED, Unknown
 
 if TYPE_CHECKING:
     from engine.compile.cases import CaseSpace
+    from engine.compile.plan import DatedPlan, Plan
     from engine.run.evaluate import Trace
 
 BUDGET = 64  # cone derivations per outcome; measured searches need far fewer
+LEARNT_LIMIT = 200_000  # value orders kept per plan (a few thousand a day and municipality)
 
 
 class _Open(Exception):
@@ -104,7 +106,9 @@ class _Search:
                     values = self._values(name)
                     if not values:
                         continue
-                    value = self.hints.get(name, values[0])
+                    value = self.hints.get(
+                        name, _open_first(self.trace, self.target, name, values)[0]
+                    )
                     if other:
                         value = values[-1] if values[-1] != value else values[0]
                 path[name] = value
@@ -141,7 +145,7 @@ class _Search:
             return
         name, values = self._split_on(unknown, fixed, path)
         self.weighed.add(name)
-        for value in values:
+        for value in _open_first(self.trace, self.target, name, values):
             branch = dict(facts)
             result = self._derive_cone(branch, (_assign(branch, name, value),))
             self._follow(branch, result, fixed | {name}, {**path, name: value})
@@ -287,6 +291,73 @@ def _settle_each(trace: Trace, targets: frozenset[str], spread: frozenset[str]) 
         trace.decided_by[name] = rules.pop() if len(rules) == 1 and None not in rules else None
         trace.settled[name] = tuple(sorted(search.weighed))
         dirty |= {i for i in space.downstream_steps(name) if steps[i].fact in facts}
+
+
+def _open_first(trace: Trace, target: str, name: str, values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """An input's values in the order the search tries them: first those that leave the target
+    open where nothing else is known (no exclusion, no weeks abroad, living in the Netherlands),
+    then those that decide it there. Where an outcome is open, the search finds the branch that
+    shows it without first going through every value that decides it; where it is settled, every
+    branch is visited anyway. The order is worked out once per day, municipality, target, input
+    and values, on a run where every input is unknown: the same in every process, whatever was
+    advised before."""
+    if "[" in name:  # a list item's field: no item where nothing is known
+        return values
+    space: CaseSpace = trace.plan.cases
+    key = (trace.peildatum, trace.dated.municipality, target, name, values)
+    order = space.value_orders.get(key)
+    if order is None:
+        if len(space.value_orders) >= LEARNT_LIMIT:  # bounded, as the plan's days are
+            space.value_orders.clear()
+        order = space.value_orders.setdefault(key, _sorted_open_first(trace, key))
+    return order
+
+
+def _sorted_open_first(trace: Trace, key: tuple[Any, ...]) -> tuple[Any, ...]:
+    from engine.run.evaluate import derive
+
+    peildatum, municipality, target, name, values = key
+    plan = trace.plan
+    dated = plan.on(peildatum, municipality)  # the day's own figures, never a what-if's
+    base = _nothing_known(plan, dated)
+    cone = plan.cases.cone((name,), target)
+    ranks = []
+    for place, value in enumerate(values):
+        branch = {**base, name: value}
+        ctx = Context(branch, dated.params, peildatum)
+        try:
+            for index in cone:
+                branch[dated.steps[index].fact] = derive(dated.steps[index], ctx, _Scratch())
+        except (EvaluationError, TypeError, ArithmeticError, ValueError, OverflowError):
+            return values  # no order to learn here: as declared
+        outcome = branch.get(target)
+        if type(outcome) is Unknown:  # open; first what leaves least to ask (an exclusion "no")
+            ranks.append((0, len(outcome.missing), place))
+        else:
+            ranks.append((1, 0, place))
+    return tuple(values[place] for *_, place in sorted(ranks))
+
+
+def _nothing_known(plan: Plan, dated: DatedPlan) -> dict[str, Any]:
+    """Every fact of a run where no input is known (once per day and municipality)."""
+    from engine.run.evaluate import derive
+
+    key = (dated.peildatum, dated.municipality)
+    base = plan.cases.nothing_known.get(key)
+    if base is None:
+        facts: dict[str, Any] = {
+            name: Unknown(frozenset({name})) for name in (*plan.inputs, *plan.collections)
+        }
+        ctx = Context(facts, dated.params, dated.peildatum)
+        for step in dated.steps:
+            try:
+                facts[step.fact] = derive(step, ctx, _Scratch())
+            except (EvaluationError, TypeError, ArithmeticError, ValueError, OverflowError):
+                facts[step.fact] = NOT_DERIVED
+        if len(plan.cases.nothing_known) >= LEARNT_LIMIT // 1000:
+            plan.cases.nothing_known.clear()
+        base = plan.cases.nothing_known.setdefault(key, facts)
+    return base
 
 
 def _plain(value: Any) -> bool:
