@@ -211,6 +211,7 @@ def in_form_order(plan: Plan, facts: Iterable[str]) -> list[str]:
     return sorted(facts, key=lambda f: _form_place(plan, f))
 
 
+@lru_cache(maxsize=16384)
 def _form_place(plan: Plan, fact: str) -> tuple[int, int, int, str]:
     """Where a form asks a fact: in the order the facts files declare it; a list item's fields
     after the list, item by item, in the order its record declares them (the birth date first:
