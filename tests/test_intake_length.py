@@ -14,9 +14,10 @@ from benchmarks.intake_length import SHORT, measure
 pytestmark = pytest.mark.slow  # about 80 intakes of 20-70 answers, each answer a new advice
 
 # Reached 2026-12-06 with the exclusions, the inburgering exceptions and the grounds not to
-# look for work grouped (31 before; issue 24 started at 41).
+# look for work grouped (31 before; issue 24 started at 41); the longest 56 -> 55 on 2026-12-07
+# (a group lists all its open situations and is asked once).
 MEDIAN_ANSWERS = 23
-MOST_ANSWERS = 56
+MOST_ANSWERS = 55
 MEDIAN_SETTLED = 20  # answers until every status is as it ends: settled or referred
 
 
