@@ -716,8 +716,11 @@ def _bearing(view: _SchemeView, status: str) -> frozenset[str]:
     ]
     found = set(outputs)
     todo = list(found)
+    memo = view._rests_on
     while todo:
-        for name in _rests_on(view, todo.pop()):
+        fact = todo.pop()
+        rests_on = memo.get(fact)
+        for name in _rests_on(view, fact) if rests_on is None else rests_on:
             if name not in found:
                 found.add(name)
                 todo.append(name)

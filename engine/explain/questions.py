@@ -85,13 +85,13 @@ def _gathered(
 ) -> list[tuple[int, str | None, list[int]]]:
     """For facts asked (per member) in order: each one's place, or, where two or more belong to
     one group, the group and their places, in the place of the first."""
+    groups = [plan.group_of(fact) for fact, _ in keys]
     places: dict[tuple[str, str | None], list[int]] = {}
-    for i, (fact, member) in enumerate(keys):
-        if (group := plan.group_of(fact)) is not None:
+    for i, ((_, member), group) in enumerate(zip(keys, groups, strict=True)):
+        if group is not None:
             places.setdefault((group, member), []).append(i)
     gathered: list[tuple[int, str | None, list[int]]] = []
-    for i, (fact, member) in enumerate(keys):
-        group = plan.group_of(fact)
+    for i, ((_, member), group) in enumerate(zip(keys, groups, strict=True)):
         at = places.get((group, member), []) if group is not None else []
         if len(at) < 2:
             gathered.append((i, None, [i]))
@@ -185,14 +185,11 @@ OPENING = ("municipality", "members", "incomes")
 def _rank(plan: Plan, question: Question, urgent: frozenset[str]) -> tuple[object, ...]:
     if question.parts:  # a group stands where its first question an outcome waits on would
         return min(_rank(plan, part, urgent) for part in question.parts if part.schemes)
-    fact = question.fact.partition("[")[0]  # a list item's field: its list
-    spec = plan.inputs[fact].spec if fact in plan.inputs else None
-    path = plan.source_path(fact)
-    opening = next((i for i, part in enumerate(OPENING) if _opens(path, part)), len(OPENING))
+    opening, urgent_input = _opening(plan, question.fact)
     urgency = min(
         (1 if s in urgent else plan.schemes[s].spec.urgency for s in question.schemes), default=3
     )
-    if spec is not None and spec.urgent:
+    if urgent_input:
         urgency = 0
     return (
         question.member is not None,
@@ -203,6 +200,17 @@ def _rank(plan: Plan, question: Question, urgent: frozenset[str]) -> tuple[objec
         -len(question.schemes),
         _form_place(plan, question.fact),
     )
+
+
+@lru_cache(maxsize=16384)
+def _opening(plan: Plan, fact: str) -> tuple[int, bool]:
+    """Where in the opening of a conversation a fact is asked, and whether the rules mark it
+    urgent (the same for every advice on a plan)."""
+    fact = fact.partition("[")[0]  # a list item's field: its list
+    spec = plan.inputs[fact].spec if fact in plan.inputs else None
+    path = plan.source_path(fact)
+    opening = next((i for i, part in enumerate(OPENING) if _opens(path, part)), len(OPENING))
+    return opening, spec is not None and bool(spec.urgent)
 
 
 def in_form_order(plan: Plan, facts: Iterable[str]) -> list[str]:
