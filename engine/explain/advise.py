@@ -7,11 +7,10 @@ and a validated profile, so validating it again would only cost time.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from dataclasses import replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from engine.compile.plan import POLICY_PREFIX, Plan, Rule, figure_gap_from, not_asked
@@ -83,7 +82,7 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
                 for member, word in _member_words(list(trace.members.values()), lang).items()
             },
             _urgent_schemes(trace),
-            functools.partial(_unanswered, trace),
+            partial(_unanswered, trace),
         ),
         abbreviations=_abbreviations(trace, schemes, lang),
         household=Household(
@@ -384,10 +383,10 @@ def _agenda(schemes: list[SchemeAdvice], peildatum: dt.date) -> list[AgendaItem]
 
 @lru_cache(maxsize=8192)
 def rule_citation(rule: Rule) -> CitationOut:
+    """The citation of a rule, made once per rule (rules hash by identity, cheaply)."""
     return citation_out(rule.citation)
 
 
-@functools.lru_cache(maxsize=4096)  # a citation is a frozen value; a rule base has a few hundred
 def citation_out(citation: Citation) -> CitationOut:
     return CitationOut(
         law=citation.law or "",
@@ -716,11 +715,8 @@ def _bearing(view: _SchemeView, status: str) -> frozenset[str]:
     ]
     found = set(outputs)
     todo = list(found)
-    memo = view._rests_on
     while todo:
-        fact = todo.pop()
-        rests_on = memo.get(fact)
-        for name in _rests_on(view, fact) if rests_on is None else rests_on:
+        for name in _rests_on(view, todo.pop()):
             if name not in found:
                 found.add(name)
                 todo.append(name)

@@ -293,6 +293,10 @@ def _settle_each(trace: Trace, targets: frozenset[str], spread: frozenset[str]) 
         dirty |= {i for i in space.downstream_steps(name) if steps[i].fact in facts}
 
 
+# Where nothing is known a rule may meet what it cannot compute: that value learns no order.
+_CANNOT_EVALUATE = (EvaluationError, TypeError, ArithmeticError, ValueError, OverflowError)
+
+
 def _open_first(trace: Trace, target: str, name: str, values: tuple[Any, ...]) -> tuple[Any, ...]:
     """An input's values in the order the search tries them: first those that leave the target
     open where nothing else is known (no exclusion, no weeks abroad, living in the Netherlands),
@@ -328,7 +332,7 @@ def _sorted_open_first(trace: Trace, key: tuple[Any, ...]) -> tuple[Any, ...]:
         try:
             for index in cone:
                 branch[dated.steps[index].fact] = derive(dated.steps[index], ctx, _Scratch())
-        except (EvaluationError, TypeError, ArithmeticError, ValueError, OverflowError):
+        except _CANNOT_EVALUATE:
             return values  # no order to learn here: as declared
         outcome = branch.get(target)
         if type(outcome) is Unknown:  # open; first what leaves least to ask (an exclusion "no")
@@ -352,7 +356,7 @@ def _nothing_known(plan: Plan, dated: DatedPlan) -> dict[str, Any]:
         for step in dated.steps:
             try:
                 facts[step.fact] = derive(step, ctx, _Scratch())
-            except (EvaluationError, TypeError, ArithmeticError, ValueError, OverflowError):
+            except _CANNOT_EVALUATE:
                 facts[step.fact] = NOT_DERIVED
         if len(plan.cases.nothing_known) >= LEARNT_LIMIT // 1000:
             plan.cases.nothing_known.clear()
