@@ -145,12 +145,20 @@ def questions_asked(
     """The questions that ask for these facts (in form order), two or more of a group asked as
     one in the place of the first. `items` names list items by who they are (`medebewoners[0]`:
     "de aanvrager") instead of by their number."""
-    return [
-        _named(plan, facts[i], lang, items or {})
+    return list(_questions_asked(plan, tuple(facts), lang, tuple(sorted((items or {}).items()))))
+
+
+@lru_cache(maxsize=8192)  # the same few lists come back in every advice and every intake step
+def _questions_asked(
+    plan: Plan, facts: tuple[str, ...], lang: str, items: tuple[tuple[str, str], ...]
+) -> tuple[str, ...]:
+    named = dict(items)
+    return tuple(
+        _named(plan, facts[i], lang, named)
         if group is None
         else group_text(plan, group, [facts[j] for j in at], lang)
         for i, group, at in _gathered(plan, [(fact, None) for fact in facts])
-    ]
+    )
 
 
 # How a list item's question speaks of the person it is about.
