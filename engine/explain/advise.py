@@ -193,10 +193,14 @@ def _member_words(runs: list[Trace], lang: str) -> dict[str, str]:
 def _urgent_schemes(trace: Trace) -> frozenset[str]:
     """The schemes an urgent fact of which holds in this run (a bedreigende situatie)."""
     return frozenset(
-        fact.scheme
-        for name, fact in trace.plan.derived.items()
-        if fact.spec.urgent and trace.facts.get(name) is True
+        scheme for name, scheme in _urgent_facts(trace.plan) if trace.facts.get(name) is True
     )
+
+
+@lru_cache(maxsize=16)
+def _urgent_facts(plan: Plan) -> tuple[tuple[str, str | None], ...]:
+    """The derived facts the rules mark urgent, with their scheme (once per plan)."""
+    return tuple((name, fact.scheme) for name, fact in plan.derived.items() if fact.spec.urgent)
 
 
 def _unanswered(trace: Trace, fact: str, member: str | None) -> bool:
