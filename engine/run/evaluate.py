@@ -134,39 +134,15 @@ def derive(step: Step, ctx: Context, trace: Any) -> Any:
     """One fact by the default logic: the rules that hold, overrides, conflicts, open rules.
 
     `trace` receives `decided_by` and `conflicts` (a Trace, or any object with those maps)."""
-    candidates = step.candidates
-    if len(candidates) == 1:
-        # Most facts have one rule; when its condition is known, the general case below comes
-        # down to this (the rule's value, or the default).
-        only = candidates[0]
-        condition = only.when(ctx)
-        if condition is True:
-            result = only.value(ctx)
-            trace.decided_by[step.fact] = only.rule.id
-            return result
-        if condition is False:
-            trace.decided_by[step.fact] = DEFAULT if step.default is not None else None
-            return step.default if step.default is not None else NOT_DERIVED
-        return _decide(step, ctx, trace, [], [(only, condition)])
     holding: list[Candidate] = []
     open_: list[tuple[Candidate, Unknown]] = []
-    for candidate in candidates:
+    for candidate in step.candidates:
         condition = candidate.when(ctx)
         if condition is True:
             holding.append(candidate)
         elif condition is not False:
             open_.append((candidate, condition))
-    return _decide(step, ctx, trace, holding, open_)
 
-
-def _decide(
-    step: Step,
-    ctx: Context,
-    trace: Any,
-    holding: list[Candidate],
-    open_: list[tuple[Candidate, Unknown]],
-) -> Any:
-    """The fact from its rules that hold and those whose condition is unknown."""
     if len(holding) == 1:
         result, decided = holding[0].value(ctx), holding[0].rule.id
     elif holding:

@@ -37,6 +37,11 @@ BUDGET = 64  # cone derivations per outcome; measured searches need far fewer
 LEARNT_LIMIT = 200_000  # value orders kept per plan (a few thousand a day and municipality)
 
 
+# What a branch the rules cannot compute raises: a rule's own error (a division by zero), a
+# range where only a number will do (a date sum), a bound beyond what a Decimal holds.
+_CANNOT_EVALUATE = (EvaluationError, TypeError, ArithmeticError, ValueError, OverflowError)
+
+
 class _Open(Exception):
     """The search cannot settle: branches differ, an input cannot be split, or the bound hit."""
 
@@ -106,9 +111,10 @@ class _Search:
                     values = self._values(name)
                     if not values:
                         continue
-                    value = self.hints.get(
-                        name, _open_first(self.trace, self.target, name, values)[0]
-                    )
+                    if name in self.hints:
+                        value = self.hints[name]
+                    else:
+                        value = _open_first(self.trace, self.target, name, values)[0]
                     if other:
                         value = values[-1] if values[-1] != value else values[0]
                 path[name] = value
@@ -201,12 +207,8 @@ class _Search:
             step = steps[index]
             try:
                 value = derive(step, ctx, scratch)
-            except EvaluationError:
-                raise _Unevaluable() from None  # a branch the rules cannot evaluate
-            except TypeError:
-                raise _Unevaluable() from None  # a range where only a number will do (a date sum)
-            except (ArithmeticError, ValueError, OverflowError):
-                raise _Unevaluable() from None  # a bound beyond what a Decimal holds
+            except _CANNOT_EVALUATE:
+                raise _Unevaluable() from None
             self._decided = scratch.decided_by.get(step.fact)
             if type(value) is Unknown and step.fact in settled:
                 value = trace.facts[step.fact]  # settled for every answer already
@@ -291,10 +293,6 @@ def _settle_each(trace: Trace, targets: frozenset[str], spread: frozenset[str]) 
         trace.decided_by[name] = rules.pop() if len(rules) == 1 and None not in rules else None
         trace.settled[name] = tuple(sorted(search.weighed))
         dirty |= {i for i in space.downstream_steps(name) if steps[i].fact in facts}
-
-
-# Where nothing is known a rule may meet what it cannot compute: that value learns no order.
-_CANNOT_EVALUATE = (EvaluationError, TypeError, ArithmeticError, ValueError, OverflowError)
 
 
 def _open_first(trace: Trace, target: str, name: str, values: tuple[Any, ...]) -> tuple[Any, ...]:
