@@ -109,13 +109,15 @@ def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> lis
     words = _member_words(runs, lang)
     residents = {run.member_id: _residents_named(trace, run, words, lang) for run in runs}
     schemes: list[SchemeAdvice] = []
+    rendered = {run.member_id: _Rendered() for run in runs}  # each run's values, rendered once
     for advice in household:
         if not trace.plan.schemes[advice.scheme].spec.per_person:
             schemes.append(advice)
             continue
         schemes.append(replace(advice, member=trace.member_id))
         for run in runs:
-            view = _SchemeView(run, advice.scheme, lang, _Rendered(), residents[run.member_id])
+            shared, named = rendered[run.member_id], residents[run.member_id]
+            view = _SchemeView(run, advice.scheme, lang, shared, named)
             own = _scheme_advice(view)
             word = words[run.member_id or ""]
             ask = ASK_MEMBER[lang].format(who=word)
@@ -411,6 +413,7 @@ class _Rendered:
         self.texts: dict[str, str] = {}
         self.formatted: dict[str, str] = {}
         self.rests_on: dict[str, tuple[str, ...]] = {}
+        self.read_values: dict[str, dict[str, Value]] = {}  # per rule: the values it read
 
 
 class _SchemeView:
@@ -436,6 +439,7 @@ class _SchemeView:
         self._texts = shared.texts
         self._formatted = shared.formatted
         self._rests_on = shared.rests_on
+        self._read_values = shared.read_values
 
     def value(self, name: str) -> Any:
         if name == "peildatum":  # the builtin: always known
@@ -483,6 +487,12 @@ class _SchemeView:
             template = getattr(rule.text, self.lang)
             self._texts[rule.id] = fill(template, self.formatted)
         return self._texts[rule.id]
+
+    def read_values(self, rule: Rule) -> dict[str, Value]:
+        """The values a rule read (shared by every scheme whose "Waarom" shows the rule)."""
+        if rule.id not in self._read_values:
+            self._read_values[rule.id] = {n: self.json_value(n) for n in rule.reads_scalar}
+        return self._read_values[rule.id]
 
     def output_facts(self) -> list[str]:
         return [f for facts in self.outputs.values() for f in facts]
@@ -781,7 +791,7 @@ def _explanation(view: _SchemeView, status: str) -> list[AppliedRule]:
             rule=rule.id,
             citation=rule_citation(rule),
             concluded=concluded,
-            values={n: view.json_value(n) for n in rule.reads_scalar},
+            values=view.read_values(rule),
             text=view.text(rule),
         )
         for rule, concluded in by_rule.values()
