@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from engine.compile.plan import Candidate, DatedPlan, Plan, Step
@@ -38,7 +39,7 @@ class Trace:
     dated: DatedPlan
     facts: dict[str, Any]
     municipality: str | None = None  # as the profile names it
-    input_hash: str = ""  # sha256 of the profile's canonical JSON, for the receipt
+    profile: Profile | None = None  # what the run read: the receipt's fingerprint is of it
     roles: dict[str, int] = field(default_factory=dict)  # household members by role
     decided_by: dict[str, str | None] = field(default_factory=dict)  # rule id, DEFAULT or None
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -64,6 +65,12 @@ class Trace:
 
     def context(self) -> Context:
         return Context(self.facts, self.dated.params, self.dated.peildatum)
+
+    @cached_property
+    def input_hash(self) -> str:
+        """The profile's fingerprint, for the receipt: made when asked (a member's run, a
+        population's, never needs it)."""
+        return input_hash(self.profile) if self.profile is not None else ""
 
 
 def input_hash(profile: Profile) -> str:
@@ -92,7 +99,7 @@ def start_trace(
     roles: dict[str, int] = {}
     for member in profile.members:
         roles[member.role.value] = roles.get(member.role.value, 0) + 1
-    return Trace(plan, dated, facts, profile.municipality, input_hash(profile), roles)
+    return Trace(plan, dated, facts, profile.municipality, profile, roles)
 
 
 def run(
