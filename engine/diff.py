@@ -19,12 +19,13 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from engine.api import evaluate, load_plan
+from engine.api import load_plan
 from engine.compile.plan import Plan
 from engine.errors import EngineError
 from engine.explain.outcome import Outcome, applied_rules, outcomes
 from engine.explain.why_open import trace_reasons
-from engine.run.evaluate import Trace
+from engine.model.profile import profile_from_dict
+from engine.run.evaluate import Trace, run
 
 
 class DiffError(EngineError):
@@ -78,6 +79,11 @@ class Impact:
     def households_changed(self) -> int:
         return sum(m.changed for m in self.by_municipality.values())
 
+    def rules_most_changed(self) -> list[tuple[str, int]]:
+        """The rules that decide differently: most households first, then by id (never in
+        the order they were met, which follows a set's, and so the hash seed)."""
+        return sorted(self.rules_changed.items(), key=lambda item: (-item[1], item[0]))
+
 
 def resolve(spec: str) -> Plan:
     """A plan from `bundled`, a rule base folder, a reform file, or `git:REV`."""
@@ -125,6 +131,12 @@ def adopt_policy(plan: Plan, cases: Iterable[Case], policy: str) -> Impact:
         after = evaluate(adopted, case.peildatum, plan)
         _record(impact, case, before, after)
     return impact
+
+
+def evaluate(profile: dict[str, Any], peildatum: dt.date, plan: Plan) -> Trace:
+    """The household's run: the policy tools count per household, for the applicant, as the
+    batch runs do (docs/schemes.md); the other members' person schemes are not run."""
+    return run(plan, profile_from_dict(profile), peildatum)
 
 
 def by_municipality(
@@ -185,7 +197,7 @@ def _record(impact: Impact, case: Case, before: Trace, after: Trace) -> None:
         scheme.loss += lost
         better, worse = better or gained, worse or lost
         household_delta += delta
-    for rule_id in {rule_id for rule_id, _ in _rules_differing(before, after)}:
+    for rule_id in sorted({rule_id for rule_id, _ in _rules_differing(before, after)}):
         impact.rules_changed[rule_id] += 1
     if changed:
         _record_household(impact, place, better, worse, household_delta)
