@@ -116,8 +116,8 @@ def compare(base: Plan, candidate: Plan, cases: Iterable[Case]) -> Impact:
     """The same households under two rule bases (cases may stream: only counts are kept)."""
     impact = Impact()
     for case in cases:
-        before = evaluate(case.profile, case.peildatum, base)
-        after = evaluate(case.profile, case.peildatum, candidate)
+        before = _household_run(case.profile, case.peildatum, base)
+        after = _household_run(case.profile, case.peildatum, candidate)
         _record(impact, case, before, after)
     return impact
 
@@ -127,13 +127,13 @@ def adopt_policy(plan: Plan, cases: Iterable[Case], policy: str) -> Impact:
     impact = Impact()
     for case in cases:
         adopted = {**case.profile, "municipality": policy}
-        before = evaluate(case.profile, case.peildatum, plan)
-        after = evaluate(adopted, case.peildatum, plan)
+        before = _household_run(case.profile, case.peildatum, plan)
+        after = _household_run(adopted, case.peildatum, plan)
         _record(impact, case, before, after)
     return impact
 
 
-def evaluate(profile: dict[str, Any], peildatum: dt.date, plan: Plan) -> Trace:
+def _household_run(profile: dict[str, Any], peildatum: dt.date, plan: Plan) -> Trace:
     """The household's run: the policy tools count per household, for the applicant, as the
     batch runs do (docs/schemes.md); the other members' person schemes are not run."""
     return run(plan, profile_from_dict(profile), peildatum)
@@ -147,7 +147,7 @@ def by_municipality(
     for name in municipalities:
         schemes: dict[str, Counter] = {}
         for case in cases:
-            trace = evaluate({**case.profile, "municipality": name}, case.peildatum, plan)
+            trace = _household_run({**case.profile, "municipality": name}, case.peildatum, plan)
             for outcome in outcomes(trace):
                 schemes.setdefault(outcome.scheme, Counter())[outcome.status] += 1
         table[name] = schemes

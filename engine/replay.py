@@ -18,7 +18,7 @@ from engine.compile.plan import Plan
 from engine.errors import EngineError
 from engine.model.advice import Receipt
 from engine.model.profile import Profile
-from engine.run.evaluate import input_hash
+from engine.run.evaluate import profile_fingerprint
 
 
 class ReplayError(EngineError):
@@ -65,7 +65,7 @@ def replay(original_json: str, profile: Profile, plan: Plan | None = None) -> Re
     if found is None:  # raised outside `except`: a JSON error holds the whole advice text
         raise ReplayError("this is not an advice in JSON with a valid receipt")
     original, receipt = found
-    if input_hash(profile) != receipt.input_hash:
+    if profile_fingerprint(profile) != receipt.input_hash:
         raise ReplayError("the profile is not the one this advice was given for (its hash differs)")
     again = advise(profile, receipt.peildatum, plan or default_plan(), receipt.language)
     text = again.to_json()

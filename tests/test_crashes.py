@@ -231,10 +231,10 @@ def test_a_crlf_copy_of_an_advice_is_not_byte_for_byte(tmp_path: Path) -> None:
 def test_the_input_hash_does_not_depend_on_the_order_of_the_members() -> None:
     from support import load_example
 
-    from engine.run.evaluate import input_hash
+    from engine.run.evaluate import profile_fingerprint
 
     data = load_example()
     turned = {**data, "members": list(reversed(data["members"]))}
-    assert input_hash(engine.profile_from_dict(data)) == input_hash(
+    assert profile_fingerprint(engine.profile_from_dict(data)) == profile_fingerprint(
         engine.profile_from_dict(turned)
     )

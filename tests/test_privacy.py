@@ -47,7 +47,7 @@ from engine.intake import ASK_AGAIN, AnswerError, IntakeSession
 from engine.model.profile import profile_from_file
 from engine.population.table import COLUMNS, LIST_COLUMNS, REQUIRED_COLUMNS
 from engine.replay import ReplayError, replay
-from engine.run.evaluate import input_hash
+from engine.run.evaluate import profile_fingerprint
 
 PEILDATUM = dt.date(2026, 1, 15)
 APPLICANT_ID = "Jansen-Sentinel-7Q"
@@ -289,7 +289,7 @@ def test_the_input_hash_covers_the_whole_profile_not_one_field() -> None:
     profile = engine.profile_from_dict(data)
     digest = engine.advise(profile, PEILDATUM).receipt.input_hash
     whole = hashlib.sha256(profile.model_dump_json().encode("utf-8")).hexdigest()
-    assert digest == whole == input_hash(profile)
+    assert digest == whole == profile_fingerprint(profile)
     singles = [form for forms in SENTINELS.values() for form in forms]
     for single in singles:
         assert digest != hashlib.sha256(single.encode("utf-8")).hexdigest()

@@ -70,10 +70,10 @@ class Trace:
     def input_hash(self) -> str:
         """The profile's fingerprint, for the receipt: made when asked (a member's run, a
         population's, never needs it)."""
-        return input_hash(self.profile) if self.profile is not None else ""
+        return profile_fingerprint(self.profile) if self.profile is not None else ""
 
 
-def input_hash(profile: Profile) -> str:
+def profile_fingerprint(profile: Profile) -> str:
     """A fingerprint of the input: the same profile gives the same hash, in any process, with
     its members in any order (they are one household however they were typed in)."""
     members = sorted(profile.members, key=lambda member: member.id)
