@@ -72,7 +72,9 @@ SENTINELS = {
     "description": [DESCRIPTION, "Sentinel-omschr"],
     "municipality": [MUNICIPALITY, "sentinelstad", "SENTINELSTAD"],
 }
-NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+# A number standing on its own: nine digits inside a hex hash (a plan hash "c93e936180977c9b")
+# are no BSN.
+NINE_DIGITS = re.compile(r"(?<![0-9A-Za-z])\d{9}(?![0-9A-Za-z])")
 
 
 def leaks(text: str, allowed: tuple[str, ...] = ()) -> list[str]:

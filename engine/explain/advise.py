@@ -14,7 +14,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 from engine.compile.plan import POLICY_PREFIX, Plan, Rule, figure_gap_from, not_asked
-from engine.explain.format import STATUS_WORDS, day, fill, value_text
+from engine.explain.format import STATUS_WORDS, day, fill, lower_first, value_text
 from engine.explain.outcome import (
     applied_rules,
     asked_for,
@@ -51,6 +51,7 @@ from engine.model.advice import (
     DiscretionPoint,
     Household,
     Item,
+    Question,
     Receipt,
     SchemeAdvice,
     Value,
@@ -65,6 +66,17 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     shared = _Rendered()
     household = [_scheme_advice(_SchemeView(trace, s, lang, shared)) for s in sorted(plan.schemes)]
     schemes = _with_members(trace, household, lang)
+    questions = rank_questions(
+        plan,
+        _asks(trace, schemes),
+        lang,
+        {
+            member: ASK_MEMBER[lang].format(who=word)
+            for member, word in _member_words(list(trace.members.values()), lang).items()
+        },
+        _urgent_schemes(trace),
+        partial(_unanswered, trace),
+    )
     receipt = _receipt(trace, lang)
     policy = plan.municipalities.get(trace.dated.municipality or "")
     return Advice.model_construct(
@@ -73,18 +85,8 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
         notices=_notices(plan, trace.peildatum, lang),
         schemes=schemes,
         agenda=_agenda(schemes, trace.peildatum),
-        questions=rank_questions(
-            plan,
-            _asks(trace, schemes),
-            lang,
-            {
-                member: ASK_MEMBER[lang].format(who=word)
-                for member, word in _member_words(list(trace.members.values()), lang).items()
-            },
-            _urgent_schemes(trace),
-            partial(_unanswered, trace),
-        ),
-        abbreviations=_abbreviations(trace, schemes, lang),
+        questions=questions,
+        abbreviations=_abbreviations(trace, schemes, questions, lang),
         household=Household(
             adults=trace.roles.get("applicant", 0) + trace.roles.get("partner", 0),
             children=trace.roles.get("child", 0),
@@ -290,33 +292,71 @@ def _label_of(plan: Plan, name: str, lang: str) -> str:
     return getattr(spec.label, lang) if spec else ""
 
 
-def _abbreviations(trace: Trace, schemes: list[SchemeAdvice], lang: str) -> list[Abbreviation]:
-    """The glossary terms this advice uses, in alphabetical order.
+def _abbreviations(
+    trace: Trace, schemes: list[SchemeAdvice], questions: list[Question], lang: str
+) -> list[Abbreviation]:
+    """The glossary terms this advice shows, in alphabetical order: those in the texts of the
+    rules it shows, in every other text of its outcomes and in its questions.
 
-    Terms come from the texts' templates (rule texts, names, labels), never from the values
-    filled in, so each template is searched once.
+    A rule's text is searched as its template, never with the values filled in, so that each
+    template is searched once; the other texts are fixed wordings (names, labels, questions).
     """
     plan = trace.plan
-    texts: list[str] = []
-    shown = {r for r in trace.decided_by.values() if r not in (None, DEFAULT)}
-    for scheme in schemes:  # a rule shown that concluded what another rule decided as well
-        shown |= {step.rule for step in scheme.explanation}
-        shown |= {c.rule for c in scheme.decisive_conditions if c.rule in trace.dated.rules}
-    for rule_id in sorted(shown):
-        texts.append(getattr(trace.dated.rules[rule_id].text, lang))
+    texts = [
+        getattr(trace.dated.rules[rule_id].text, lang) for rule_id in _shown_rules(trace, schemes)
+    ]
     for scheme in schemes:
-        texts += [scheme.name, scheme.body, scheme.refer_to or ""]
-        texts += [c.citation.label for c in scheme.decisive_conditions]
-        texts += [r.citation.label for r in scheme.explanation]
-        texts += [d.weigh for d in scheme.discretion_points]
-        for condition in scheme.decisive_conditions:  # failed ones are worded with labels
-            texts += [_label_of(plan, name, lang) for name in condition.values]
+        texts += _fixed_texts(plan, scheme, lang)
+    texts += [question.text for question in questions]
     used = set().union(*(_terms_in(plan, text) for text in set(texts)))
+    for scheme in schemes:
+        for text in _changing_texts(scheme):
+            used |= _terms_in.__wrapped__(plan, text)
     meanings = {term: meaning for term, _, _, _, meaning in _glossary(plan)}
     return [
         Abbreviation(term=term, meaning=getattr(meanings[term], lang))
         for term in sorted(used, key=str.lower)
     ]
+
+
+def _fixed_texts(plan: Plan, scheme: SchemeAdvice, lang: str) -> list[str]:
+    """What an outcome shows besides its rules' texts: names, labels, words and questions."""
+    items = [*scheme.obligations, *scheme.next_steps]
+    texts = [scheme.name, scheme.body, scheme.status_text, scheme.refer_to or ""]
+    texts += [*scheme.amount_depends_on, *scheme.missing_questions, *scheme.settled_over]
+    texts += [*scheme.bring, *scheme.policy_gap_labels, *scheme.not_in_rules]
+    texts += [amount.label for amount in scheme.amounts]
+    texts += [text for item in items for text in (item.label, item.body)]
+    texts += [text for date in scheme.deadlines for text in (date.label, date.body)]
+    texts += [text for point in scheme.discretion_points for text in (point.label, point.weigh)]
+    cited = [*scheme.explanation, *scheme.decisive_conditions, *items, *scheme.deadlines]
+    texts += [shown.citation.label for shown in cited if shown.citation is not None]
+    for condition in scheme.decisive_conditions:  # failed ones are worded with labels
+        if not condition.holds:
+            texts += [_label_of(plan, name, lang) for name in condition.values]
+    return texts
+
+
+def _changing_texts(scheme: SchemeAdvice) -> list[str]:
+    """What would turn each condition ("met ... hoogstens € 16.000,00"): a label and a value,
+    so searched as it is, and not kept (each value gives a text of its own)."""
+    return [c.would_change for c in scheme.decisive_conditions if c.would_change]
+
+
+def _shown_rules(trace: Trace, schemes: list[SchemeAdvice]) -> list[str]:
+    """The rules whose texts the advice shows: in each "Waarom" and "Waarom niet", and behind
+    each duty, next step, date and judgement point (decided in the household's run, or in the
+    run of the member an outcome is for)."""
+    rules = trace.dated.rules
+    shown = set()
+    for scheme in schemes:
+        run = trace.members.get(scheme.member or "", trace)
+        shown |= {step.rule for step in scheme.explanation}
+        shown |= {c.rule for c in scheme.decisive_conditions if c.rule in rules}
+        for item in (*scheme.obligations, *scheme.next_steps, *scheme.deadlines):
+            shown.add(run.decided_by.get(item.fact))
+        shown |= {run.decided_by.get(point.fact) for point in scheme.discretion_points}
+    return sorted(r for r in shown if r is not None and r != DEFAULT)
 
 
 def _receipt(trace: Trace, lang: str) -> Receipt:
@@ -874,7 +914,7 @@ def _would_change(view: _SchemeView, node: Any, holds: bool) -> str | None:
     name = node.left.id
     shown = value_text(bound, view.plan.types.get(name), view.lang)
     return words["sentence"].format(
-        label=view.label(name).lower(), relation=words[_TURN[(node.op, holds)]], bound=shown
+        label=lower_first(view.label(name)), relation=words[_TURN[(node.op, holds)]], bound=shown
     )
 
 
@@ -887,5 +927,5 @@ FAILED = {
 
 def _failed_text(view: _SchemeView, rule: Rule, names: list[str]) -> str:
     """A failed condition in words: the rule's own text would describe the outcome it did not give."""
-    values = "; ".join(f"{view.label(n).lower()}: {view.formatted(n)}" for n in names)
+    values = "; ".join(f"{lower_first(view.label(n))}: {view.formatted(n)}" for n in names)
     return FAILED[view.lang].format(article=rule.citation.label(), values=values)

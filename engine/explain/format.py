@@ -83,6 +83,13 @@ def number(value: Any, lang: str) -> str:
     return str(value)
 
 
+def lower_first(label: str) -> str:
+    """ "U bent ..." -> "u bent ...", "Een verdrag" -> "een verdrag" inside a sentence; a name
+    in capitals (DUO, UWV, AOW-leeftijd) and the rest of the label (IIT) keep theirs."""
+    word = label.split(" ", 1)[0]
+    return label if word[1:] != word[1:].lower() else label[:1].lower() + label[1:]
+
+
 def value_text(value: Any, type_name: str | None, lang: str) -> str:
     if type(value) is Unknown:
         return WORDS[lang]["unknown"]

@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Any
 
 from engine.compile.plan import Plan
+from engine.explain.format import lower_first
 from engine.model.advice import Question
 
 _ITEM = re.compile(r"^(?P<collection>\w+)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
@@ -135,7 +136,7 @@ def group_text(plan: Plan, group: str, facts: list[str], lang: str) -> str:
     """A group's question, then each fact's label: "Geldt een van deze situaties voor u? U bent
     gedetineerd; u staakt ..."."""
     labels = [getattr(plan.inputs[fact].spec.label, lang) for fact in facts]
-    listed = "; ".join([labels[0], *(_lower_first(label) for label in labels[1:])])
+    listed = "; ".join([labels[0], *(lower_first(label) for label in labels[1:])])
     return f"{getattr(plan.groups[group].question, lang)} {listed}."
 
 
@@ -177,13 +178,6 @@ def _named(plan: Plan, fact: str, lang: str, items: Mapping[str, str]) -> str:
     if THIS_PERSON[lang] in own:
         return own.replace(THIS_PERSON[lang], who)
     return ABOUT[lang].format(who=who) + own
-
-
-def _lower_first(label: str) -> str:
-    """ "U bent ..." -> "u bent ...", "Een verdrag" -> "een verdrag" inside a sentence; a name
-    in capitals (DUO, UWV) keeps them."""
-    word = label.split(" ", 1)[0]
-    return label if word[1:] != word[1:].lower() else label[:1].lower() + label[1:]
 
 
 # The opening of an intake, by where a fact is read in the profile.
