@@ -309,9 +309,10 @@ def _abbreviations(
         texts += _fixed_texts(plan, scheme, lang)
     texts += [question.text for question in questions]
     used = set().union(*(_terms_in(plan, text) for text in set(texts)))
-    for scheme in schemes:
-        for text in _changing_texts(scheme):
-            used |= _terms_in.__wrapped__(plan, text)
+    for scheme in schemes:  # what would turn a condition: a label and a value, searched as it
+        for condition in scheme.decisive_conditions:  # is and not cached (a text per value)
+            if condition.would_change:
+                used |= _terms_in.__wrapped__(plan, condition.would_change)
     meanings = {term: meaning for term, _, _, _, meaning in _glossary(plan)}
     return [
         Abbreviation(term=term, meaning=getattr(meanings[term], lang))
@@ -337,26 +338,19 @@ def _fixed_texts(plan: Plan, scheme: SchemeAdvice, lang: str) -> list[str]:
     return texts
 
 
-def _changing_texts(scheme: SchemeAdvice) -> list[str]:
-    """What would turn each condition ("met ... hoogstens € 16.000,00"): a label and a value,
-    so searched as it is, and not kept (each value gives a text of its own)."""
-    return [c.would_change for c in scheme.decisive_conditions if c.would_change]
-
-
-def _shown_rules(trace: Trace, schemes: list[SchemeAdvice]) -> list[str]:
+def _shown_rules(trace: Trace, schemes: list[SchemeAdvice]) -> set[str]:
     """The rules whose texts the advice shows: in each "Waarom" and "Waarom niet", and behind
     each duty, next step, date and judgement point (decided in the household's run, or in the
     run of the member an outcome is for)."""
     rules = trace.dated.rules
-    shown = set()
+    shown: set[str | None] = set()
     for scheme in schemes:
         run = trace.members.get(scheme.member or "", trace)
         shown |= {step.rule for step in scheme.explanation}
         shown |= {c.rule for c in scheme.decisive_conditions if c.rule in rules}
-        for item in (*scheme.obligations, *scheme.next_steps, *scheme.deadlines):
-            shown.add(run.decided_by.get(item.fact))
-        shown |= {run.decided_by.get(point.fact) for point in scheme.discretion_points}
-    return sorted(r for r in shown if r is not None and r != DEFAULT)
+        outputs = (*scheme.obligations, *scheme.next_steps, *scheme.deadlines)
+        shown |= {run.decided_by.get(o.fact) for o in (*outputs, *scheme.discretion_points)}
+    return {r for r in shown if r is not None and r != DEFAULT}
 
 
 def _receipt(trace: Trace, lang: str) -> Receipt:
