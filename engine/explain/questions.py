@@ -261,7 +261,7 @@ def _question(plan: Plan, fact: str, schemes: list[str], lang: str) -> Question:
     if item:
         collection, spec = _item_field(plan, item)
         prefix = ITEM_PREFIX[lang].format(
-            label=getattr(collection.label, lang).lower(), number=int(item["index"]) + 1
+            label=lower_first(getattr(collection.label, lang)), number=int(item["index"]) + 1
         )
         text = prefix + getattr(spec.question or spec.label, lang)
         return Question(
