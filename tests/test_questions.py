@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-from support import load_example
+from support import ROOT, load_example, plain
 
 import engine
 from engine.api import default_plan
 from engine.explain.questions import _rank, question_text
+from engine.load.yaml_source import read_yaml_file
 
 DAY = dt.date(2026, 3, 1)
 
@@ -56,7 +57,7 @@ def test_questions_are_ranked_by_the_outcomes_they_can_settle() -> None:
     assert members == sorted(members)
     groups: dict[tuple[object, ...], list[int]] = {}
     for question in questions:
-        groups.setdefault(_rank(plan, question, frozenset())[:5], []).append(len(question.schemes))
+        groups.setdefault(_rank(plan, question, frozenset())[:6], []).append(len(question.schemes))
     assert all(counts == sorted(counts, reverse=True) for counts in groups.values())
     assert any(len(counts) > 1 and counts[0] > counts[-1] for counts in groups.values())
 
@@ -119,6 +120,28 @@ def test_an_open_status_asks_only_what_it_waits_on() -> None:
         status = trace.facts[plan.schemes[scheme.scheme].spec.outputs.status]
         waits_on = {m for m in status.missing if not m.startswith("beleid:")}
         assert set(scheme.missing_facts) == waits_on - set(plan.assessed_by), scheme.scheme
+
+
+def test_whether_comes_before_how_much() -> None:
+    """Issue 24: a question an open status waits on comes before one that only fills in a
+    settled outcome. A young disabled bijstand client: whether the Wajong (UWV) applies is asked
+    before the bijstand's duties and date, although bijstand (money to live on) ranks higher."""
+    suite = plain(read_yaml_file(ROOT / "scenarios" / "wajong" / "wajong.yaml"))
+    profile = copy.deepcopy(suite["profiles"]["jongere"])
+    del profile["reporting_date"]
+    person = profile["members"][0]
+    del person["work"]["disabled_before_18_or_during_study"], person["work"]["receives_wajong"]
+    del person["education"]["dutch_language_education_8_years"]
+    advice = engine.advise(profile, DAY)
+    assert advice.scheme("algemene_bijstand").status == "eligible"
+    assert advice.scheme("algemene_bijstand").missing_facts  # its duties and date wait
+    assert advice.scheme("wajong").status == "undetermined"
+    opens = [
+        any(advice.scheme(s).status == "undetermined" for s in q.schemes) for q in advice.questions
+    ]
+    assert opens == sorted(opens, reverse=True) and not opens[-1]
+    facts = [q.fact for q in advice.questions]
+    assert facts.index("ontvangt_wajong_aanvrager") < facts.index("meldingsdatum")
 
 
 def test_the_first_question_for_a_household_threatened_with_eviction_is_about_that_debt() -> None:

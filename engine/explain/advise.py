@@ -66,9 +66,10 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     shared = _Rendered()
     household = [_scheme_advice(_SchemeView(trace, s, lang, shared)) for s in sorted(plan.schemes)]
     schemes = _with_members(trace, household, lang)
+    asks = _asks(trace, schemes)
     questions = rank_questions(
         plan,
-        _asks(trace, schemes),
+        asks,
         lang,
         {
             member: ASK_MEMBER[lang].format(who=word)
@@ -76,6 +77,7 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
         },
         _urgent_schemes(trace),
         partial(_unanswered, trace),
+        asks.keys() - _asks(trace, [s for s in schemes if s.status == "undetermined"]).keys(),
     )
     receipt = _receipt(trace, lang)
     policy = plan.municipalities.get(trace.dated.municipality or "")

@@ -7,11 +7,13 @@ cannot change anything; gaps in local policy are never put to the citizen. The o
 2. what is urgent, which is data in the rules: an input marked `urgent` (a threat of eviction
    or cut-off), then what a scheme made urgent waits on (a derived fact of it marked `urgent`
    holds: a bedreigende situatie);
-3. the opening of a conversation: the municipality, who lives here, what comes in;
-4. the most urgent scheme whose open outcome the answer can settle (`urgency` in the scheme
+3. what an open status waits on before what only fills in a settled outcome (its amount,
+   duties or dates): first whether, then how much;
+4. the opening of a conversation: the municipality, who lives here, what comes in;
+5. the most urgent scheme whose open outcome the answer can settle (`urgency` in the scheme
    file: 1 urgent, 2 money to live on, 3 the rest);
-5. how many open outcomes the answer can settle;
-6. the order in which the facts files declare the facts (a form's order; a list item's fields
+6. how many open outcomes the answer can settle;
+7. the order in which the facts files declare the facts (a form's order; a list item's fields
    in its record's order), never the id.
 
 Two or more open yes/no questions of one group (the exclusions of art. 13 Participatiewet, for
@@ -25,7 +27,7 @@ outcome waits on yet, so that one "no" settles the group and it is never asked a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -45,11 +47,13 @@ def rank_questions(
     prefixes: dict[str | None, str],
     urgent: frozenset[str] = frozenset(),
     unanswered: Callable[[str, str | None], bool] = lambda fact, member: False,
+    details: Set[tuple[str, str | None]] = frozenset(),
 ) -> list[Question]:
     """`asks`: per (fact, member) the schemes whose open outcome waits on it (member None: the
     household's and applicant's); `prefixes`: per member, how a question to them begins;
     `urgent`: the schemes made urgent in this advice (an urgent fact of theirs holds);
-    `unanswered`: whether an input is still open for a member (a group lists them all)."""
+    `unanswered`: whether an input is still open for a member (a group lists them all);
+    `details`: the (fact, member) questions no open status waits on."""
     questions = []
     for (fact, member), ids in asks.items():
         base = urgent_question(plan, fact, lang)
@@ -63,7 +67,7 @@ def rank_questions(
                 member=member,
             )
         )
-    ranked = sorted(questions, key=lambda q: _rank(plan, q, urgent))
+    ranked = sorted(questions, key=lambda q: _rank(plan, q, urgent, details))
     return _grouped(plan, ranked, lang, unanswered) if plan.groups else ranked
 
 
@@ -184,9 +188,14 @@ def _named(plan: Plan, fact: str, lang: str, items: Mapping[str, str]) -> str:
 OPENING = ("municipality", "members", "incomes")
 
 
-def _rank(plan: Plan, question: Question, urgent: frozenset[str]) -> tuple[object, ...]:
+def _rank(
+    plan: Plan,
+    question: Question,
+    urgent: frozenset[str],
+    details: Set[tuple[str, str | None]] = frozenset(),
+) -> tuple[object, ...]:
     if question.parts:  # a group stands where its first question an outcome waits on would
-        return min(_rank(plan, part, urgent) for part in question.parts if part.schemes)
+        return min(_rank(plan, part, urgent, details) for part in question.parts if part.schemes)
     opening, urgent_input = _opening(plan, question.fact)
     urgency = min(
         (1 if s in urgent else plan.schemes[s].spec.urgency for s in question.schemes), default=3
@@ -197,6 +206,7 @@ def _rank(plan: Plan, question: Question, urgent: frozenset[str]) -> tuple[objec
         question.member is not None,
         question.member or "",
         urgency > 1,  # what is urgent comes before even the opening
+        (question.fact, question.member) in details,
         opening,
         urgency,
         -len(question.schemes),
