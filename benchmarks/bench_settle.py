@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -24,6 +25,7 @@ from bench_advice import FIRST_CONVERSATION, PEILDATUM
 
 import engine
 import engine.run.evaluate as evaluate
+import engine.run.settle as settle_module
 from engine.explain.advise import build_advice
 from engine.model.profile import profile_from_dict
 from engine.run.members import run_household
@@ -42,6 +44,28 @@ def best(label: str, action: Callable[[], object], repeat: int, rounds: int) -> 
     print(f"{label:<44} best {times[0]:>8.0f} µs   median {times[len(times) // 2]:>8.0f} µs")
 
 
+def derivations(plan: engine.api.Plan) -> int:
+    """The cone derivations one first-conversation advice's settle pass makes (after a run
+    that learns the value orders): the work of the case analysis, free of timing noise."""
+    first = profile_from_dict(FIRST_CONVERSATION)
+    run_household(plan, first, PEILDATUM)
+    search = settle_module._Search
+    derive_cone = search._derive_cone
+    count = 0
+
+    def counted(self: Any, facts: dict[str, Any], sources: tuple[str, ...]) -> Any:
+        nonlocal count
+        count += 1
+        return derive_cone(self, facts, sources)
+
+    search._derive_cone = counted  # type: ignore[method-assign]
+    try:
+        run_household(plan, first, PEILDATUM)
+    finally:
+        search._derive_cone = derive_cone  # type: ignore[method-assign]
+    return count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=100)
@@ -56,7 +80,8 @@ def main() -> None:
     bounded = sum(len(run.bounded) for run in runs)
     print(
         f"first conversation: {len(runs)} runs (household and judged members), "
-        f"{settled} outcomes settled, {bounded} bounded"
+        f"{settled} outcomes settled, {bounded} bounded, "
+        f"{derivations(plan)} cone derivations in the settle pass"
     )
     best(
         "full advice, first conversation",

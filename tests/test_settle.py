@@ -421,3 +421,39 @@ def test_the_order_values_are_tried_in_changes_the_work_never_the_outcome(
     assert open_first == declared
     assert any(run[1] for runs in declared for run in runs)  # some outcomes were settled
     assert with_order < 0.8 * derivations[0], (with_order, derivations[0])
+
+
+def test_turning_what_decided_an_answer_shows_an_open_outcome_sooner_never_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The dive turns the inputs behind the rule that decided its last whole answer (a first
+    conversation's bijstand: "not eligible" for weeks abroad, then for detention, ... until an
+    answer leaves it open): an open outcome shows without the search. Without those turns every
+    run gives the same facts, settled outcomes, spans and bounds, with more cone derivations."""
+    from engine.run.members import run_household
+
+    plan = engine.load_plan()
+    profiles = [profile_from_dict(p) for p in _first_conversations()]
+    derivations = [0]
+    derive_cone = engine.run.settle._Search._derive_cone
+
+    def counted(self: object, facts: dict, sources: tuple) -> object:
+        derivations[0] += 1
+        return derive_cone(self, facts, sources)  # type: ignore[arg-type]
+
+    def summary(profile: object) -> list[tuple]:
+        trace = run_household(plan, profile, DAY)  # type: ignore[arg-type]
+        return [
+            (run.facts, run.settled, run.spans, run.bounded, run.decided_by)
+            for run in (trace, *trace.members.values())
+        ]
+
+    for household in profiles:  # the value orders are learnt once: not counted
+        run_household(plan, household, DAY)
+    monkeypatch.setattr(engine.run.settle._Search, "_derive_cone", counted)
+    turning = [summary(p) for p in profiles]
+    with_turns = derivations[0]
+    monkeypatch.setattr(engine.run.settle, "TURNS", 0)
+    derivations[0] = 0
+    assert [summary(p) for p in profiles] == turning
+    assert with_turns < 0.8 * derivations[0], (with_turns, derivations[0])

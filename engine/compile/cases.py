@@ -83,6 +83,7 @@ class CaseSpace:
         self._upstream = lru_cache(maxsize=4096)(self._upstream_of)
         self.cone = lru_cache(maxsize=65536)(self._cone)
         self.derived_read_by = lru_cache(maxsize=8192)(self._derived_read_by)
+        self.inputs_behind = lru_cache(maxsize=8192)(self._inputs_behind)
         # Filled by the settle pass (engine/run/settle.py): the order to try an input's values
         # in, and the run where nothing is known that it is learnt on, per day and municipality.
         self.value_orders: dict[tuple[Any, ...], tuple[Any, ...]] = {}
@@ -107,6 +108,21 @@ class CaseSpace:
             spec = self.plan.collections.get(collection)
             return self.domains.get(f"{spec.record}.{rest.partition('].')[2]}") if spec else None
         return self.domains.get(name)
+
+    def _inputs_behind(self, rule: Rule) -> tuple[str, ...]:
+        """The splittable inputs a rule's conclusion rests on: those it reads, and those the
+        derived facts it reads rest on. Only its yes/no inputs, where it has any: turning one of
+        those changes one answer, where a choice has several to go through."""
+        names = set()
+        for name in rule.reads:
+            behind = (
+                (n for fact in self.upstream(name) for n in self.reads.get(fact, ()))
+                if name in self.index
+                else (name,)
+            )
+            names.update(n for n in behind if n in self.domains or n in self.bounds)
+        yes_no = {n for n in names if self.domains.get(n) == (True, False)}
+        return tuple(sorted(yes_no or names))
 
     def _derived_read_by(self, rules: tuple[Rule, ...]) -> tuple[str, ...]:
         """The derived facts some of these rules read (the same in every run: cached)."""

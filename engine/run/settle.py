@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from engine.run.evaluate import Trace
 
 BUDGET = 64  # cone derivations per outcome; measured searches need far fewer
+TURNS = 3  # answers in the dive that turn what decided the one before
 LEARNT_LIMIT = 200_000  # value orders kept per plan (a few thousand a day and municipality)
 
 
@@ -82,25 +83,48 @@ class _Search:
     figures: tuple[str, ...] = ()
 
     def dive(self, facts: dict[str, Any], unknown: Unknown) -> None:
-        """Fail fast, before the search, with two whole answers in one derivation each: every
+        """Fail fast, before the search, with a few whole answers in one derivation each: every
         input the outcome waits on gets a value (first an earlier search's answer that left an
-        outcome open, `hints`, or the first value; then another value where there is one).
+        outcome open, `hints`, or the first value; then another value for every input where
+        there is one; then, up to TURNS times, the next value of the inputs behind the rule that
+        decided the last answer, so that what decided it no longer holds: a first conversation's
+        bijstand is "not eligible" for weeks abroad, then for detention, ... until an answer
+        leaves it open on the assets, or eligible).
 
         If the outcome is then still open on inputs that cannot be split, the search would end
-        in that same place: no answer to what can be split settles it. If the two answers give
+        in that same place: no answer to what can be split settles it. If two answers give
         two different outcomes, the outcome depends on the answers: the search would find that
         too. Giving inputs values never makes a known outcome unknown, so this only finds sooner
         what the search finds; any other result teaches nothing. An amount whose answers may
         differ (`spread`) is searched in full: its least and most are wanted."""
-        first = self._answer(facts, unknown, other=False)
+        first = self._answer(facts, unknown, {})
         if self.spread or not _plain(first):
             return
-        second = self._answer(facts, unknown, other=True)
+        decided = self._decided
+        second = self._answer(facts, unknown, None)
         if _plain(second) and not _same(first, second):
             raise _Open()
+        turned: dict[str, int] = {}  # per input: how many values on from the first answer's
+        space: CaseSpace = self.trace.plan.cases
+        for _ in range(TURNS):
+            rule = self.trace.dated.rules.get(decided) if isinstance(decided, str) else None
+            behind = space.inputs_behind(rule) if rule is not None else ()
+            if not behind:
+                return  # a default decided it: no one answer to turn
+            for name in behind:
+                turned[name] = turned.get(name, 0) + 1
+            answer = self._answer(facts, unknown, turned)
+            if not _plain(answer):
+                return
+            if not _same(first, answer):
+                raise _Open()
+            decided = self._decided
 
-    def _answer(self, facts: dict[str, Any], unknown: Unknown, other: bool) -> Any:
-        """The outcome for one whole answer to what it waits on (see `dive`)."""
+    def _answer(
+        self, facts: dict[str, Any], unknown: Unknown, turned: dict[str, int] | None
+    ) -> Any:
+        """The outcome for one whole answer to what it waits on (see `dive`): each input's
+        first value, or another where `turned` is None, or the value `turned` steps on."""
         space: CaseSpace = self.trace.plan.cases
         branch, path = dict(facts), dict[str, Any]()
         result: Any = unknown
@@ -111,12 +135,13 @@ class _Search:
                     values = self._values(name)
                     if not values:
                         continue
-                    if name in self.hints:
-                        value = self.hints[name]
-                    else:
-                        value = _open_first(self.trace, self.target, name, values)[0]
-                    if other:
+                    order = _open_first(self.trace, self.target, name, values)
+                    value = self.hints.get(name, order[0])
+                    if turned is None:
                         value = values[-1] if values[-1] != value else values[0]
+                    elif name in turned:  # values on, in the order that leaves it open
+                        start = order.index(value) if value in order else 0
+                        value = order[(start + turned[name]) % len(order)]
                 path[name] = value
                 sources.append(_assign(branch, name, value))
             if not sources:
