@@ -116,16 +116,45 @@ def test_the_texts_show_each_members_outcome_and_say_whom_it_is_about() -> None:
     advice = engine.advise(couple(), DAY)
     text = advice_text(advice)
     assert "Inburgering: inburgeringsplichtig" in text
-    about = "Dit gaat over uw partner: waar hieronder 'u' staat, is uw partner bedoeld."
+    about = "Dit gaat over uw partner. In de uitleg is 'u' uw partner; de vragen zijn aan u."
     assert f"Inburgering - partner: inburgeringsplichtig\n{'=' * 43}\n{about}" in text
     assert about in advice_markdown(advice) and "Inburgering - partner" in advice_html(advice)
     assert any(item.for_whom == "partner" for item in advice.agenda)
     assert "voor uw partner]" in text
     english = advice_text(engine.advise(couple(), DAY, lang="en"))
     assert (
-        "This is about your partner: where it says 'you' below, it means your partner." in english
+        "This is about your partner. In the explanation, 'you' is your partner; the questions "
+        "are to you." in english
     )
     assert len(advice.household_schemes) == len({s.scheme for s in advice.schemes})
+
+
+def test_a_members_outcome_lists_what_it_needs_as_the_intake_asks_it() -> None:
+    """Issue 24 (klare taal): the partner's own facts in the household's words ("Welke
+    nationaliteit heeft uw partner?"), the applicant's and the household's as asked of them;
+    never "Over uw partner: Welke inkomsten heeft uw partner?", which was the applicant's
+    income. Only what the household's questions do not cover is "Over uw partner: ..."."""
+    data = {
+        "municipality": "Utrecht",
+        "members": [
+            {"id": "a", "role": "applicant", "birth_date": "1988-04-02"},
+            {"id": "p", "role": "partner", "birth_date": "1990-09-14"},
+        ],
+    }
+    for lang, prefix, partner in (
+        ("nl", "Over uw partner: ", "partner"),
+        ("en", "About your partner: ", "partner"),
+    ):
+        advice = engine.advise(data, DAY, lang=lang)
+        asked = {q.text for q in advice.questions}
+        outcome = advice.scheme("beschut_werk", member="p")
+        assert outcome.missing_questions
+        for question in outcome.missing_questions:
+            assert not (question.startswith(prefix) and partner in question[len(prefix) :])
+            if not question.startswith(prefix) and not question.startswith(("Geldt", "Does")):
+                assert question in asked, question  # one question, one text
+        nationality = next(q for q in advice.questions if q.fact == "nationaliteit_partner")
+        assert nationality.text in outcome.missing_questions
 
 
 def test_an_advice_with_member_outcomes_replays_byte_for_byte() -> None:

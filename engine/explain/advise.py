@@ -124,17 +124,42 @@ def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> lis
             view = _SchemeView(run, advice.scheme, lang, shared, named)
             own = _scheme_advice(view)
             word = words[run.member_id or ""]
-            ask = ASK_MEMBER[lang].format(who=word)
+            asked = partial(_as_asked, run, ASK_MEMBER[lang].format(who=word), lang, named)
+            status = trace.plan.schemes[advice.scheme].spec.outputs.status
+            weighed = [m for m in run.settled.get(status, ()) if not m.startswith(FIGURE_PREFIX)]
             schemes.append(
                 replace(
                     own,
                     member=run.member_id,
                     member_label=word,
                     name=f"{own.name} - {word}",
-                    missing_questions=[ask + q for q in own.missing_questions],
+                    missing_questions=asked(own.missing_facts),
+                    settled_over=asked(weighed) if weighed else [],
                 )
             )
     return schemes
+
+
+def _as_asked(
+    run: Trace, ask: str, lang: str, named: dict[str, str], facts: list[str]
+) -> list[str]:
+    """The questions for facts of a member's outcome as the intake asks them (`_in_household`):
+    what the household's own questions cover in the household's words ("Welke nationaliteit
+    heeft uw partner?", "Welke inkomsten heeft u?"), the rest about the member ("Over uw
+    medebewoner: Heeft u ...?"). The member's "u" is for the explanation; a question's "u" is
+    whom the klantmanager asks, as everywhere else."""
+    plan = run.plan
+    household, own = [], []
+    for fact in facts:
+        key = _in_household(plan, fact, run.member_id or "", run.member_role)
+        if key is not None and key[1] is None:
+            household.append(key[0])
+        else:
+            own.append(fact)
+    return [
+        *questions_asked(plan, in_form_order(plan, household), lang),
+        *(ask + q for q in questions_asked(plan, own, lang, named)),
+    ]
 
 
 # In a member's own view the others are its "andere bewoners"; where "u" means that member,
