@@ -124,3 +124,27 @@ def test_every_label_question_and_rule_text_agrees_with_its_subject() -> None:
 )
 def test_the_agreement_check_finds_what_it_looks_for(lang: str, text: str) -> None:
     assert WRONG_VERB[lang].search(text)
+
+
+def test_a_why_line_says_something_known() -> None:
+    """A "Waarom" line whose every conclusion is still unknown ("Uw vermogen is onbekend", "De
+    bijzondere bijstand is onbekend: uw kosten (onbekend) min uw draagkracht (onbekend)") says
+    nothing: what it waits on is under "Nog nodig". A first conversation shows only what is
+    known (ages, the norm, the asset limit)."""
+    first = {
+        "municipality": "Utrecht",
+        "members": [
+            {"id": "a", "role": "applicant", "birth_date": "1988-04-02"},
+            {"id": "p", "role": "partner", "birth_date": "1990-09-14"},
+            {"id": "k", "role": "child", "birth_date": "2015-03-01"},
+        ],
+    }
+    for lang, unknown in (("nl", "onbekend"), ("en", "unknown")):
+        advice = engine.advise(first, DAY, lang=lang)
+        lines = [line for s in advice.schemes for line in s.explanation]
+        assert lines
+        assert all(any(v is not None for v in line.concluded.values()) for line in lines)
+        bijstand = advice.scheme("algemene_bijstand")
+        assert bijstand.status == "undetermined" and bijstand.explanation
+        assert not [line.text for line in bijstand.explanation if unknown in line.text]
+        assert bijstand.missing_questions  # what the unknown lines waited on is asked

@@ -838,15 +838,20 @@ def _said_alongside(view: _SchemeView, bearing: set[str]) -> frozenset[str]:
 
 def _explanation(view: _SchemeView, status: str) -> list[AppliedRule]:
     """Each rule that decided something the outcome rests on, once, with everything it
-    concluded: a "Waarom" line only where it bears on the outcome."""
+    concluded: a "Waarom" line only where it bears on the outcome, and says something. A rule
+    all of whose conclusions are still unknown ("Uw vermogen is onbekend") is left out: what it
+    waits on is under "Nog nodig"."""
     bearing = _bearing(view, status)
     by_rule: dict[str, tuple[Rule, dict[str, Value]]] = {}
+    known: set[str] = set()
     for fact in view.facts:
         if fact not in bearing:
             continue
         rule = view.rule_of(fact)
         if rule is not None:
             by_rule.setdefault(rule.id, (rule, {}))[1][fact] = view.json_value(fact)
+            if type(view.value(fact)) is not Unknown:
+                known.add(rule.id)
     return [
         AppliedRule(
             rule=rule.id,
@@ -856,6 +861,7 @@ def _explanation(view: _SchemeView, status: str) -> list[AppliedRule]:
             text=view.text(rule),
         )
         for rule, concluded in by_rule.values()
+        if rule.id in known
     ]
 
 
