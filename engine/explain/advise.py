@@ -850,7 +850,7 @@ def _explanation(view: _SchemeView, status: str) -> list[AppliedRule]:
         rule = view.rule_of(fact)
         if rule is not None:
             by_rule.setdefault(rule.id, (rule, {}))[1][fact] = view.json_value(fact)
-            if type(view.value(fact)) is not Unknown:
+            if type(view.values.get(fact)) is not Unknown:
                 known.add(rule.id)
     return [
         AppliedRule(
