@@ -10,6 +10,7 @@ import re
 import pytest
 
 import engine
+from benchmarks.bench_advice import FIRST_CONVERSATION
 from benchmarks.intake_length import households
 from engine.explain.advise import _terms_in as terms_in
 from engine.explain.html import advice_html
@@ -131,16 +132,8 @@ def test_a_why_line_says_something_known() -> None:
     bijzondere bijstand is onbekend: uw kosten (onbekend) min uw draagkracht (onbekend)") says
     nothing: what it waits on is under "Nog nodig". A first conversation shows only what is
     known (ages, the norm, the asset limit)."""
-    first = {
-        "municipality": "Utrecht",
-        "members": [
-            {"id": "a", "role": "applicant", "birth_date": "1988-04-02"},
-            {"id": "p", "role": "partner", "birth_date": "1990-09-14"},
-            {"id": "k", "role": "child", "birth_date": "2015-03-01"},
-        ],
-    }
     for lang, unknown in (("nl", "onbekend"), ("en", "unknown")):
-        advice = engine.advise(first, DAY, lang=lang)
+        advice = engine.advise(FIRST_CONVERSATION, DAY, lang=lang)
         lines = [line for s in advice.schemes for line in s.explanation]
         assert lines
         assert all(any(v is not None for v in line.concluded.values()) for line in lines)

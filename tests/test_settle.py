@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import itertools
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -387,17 +388,16 @@ def _first_conversations() -> list[dict]:
     return found
 
 
-def test_the_order_values_are_tried_in_changes_the_work_never_the_outcome(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The search tries first the values that leave an outcome open where nothing is known
-    (engine/run/settle.py, `_open_first`): an open outcome shows sooner, a settled one is
-    searched in full either way. In the declared order instead, every run gives the same facts,
-    settled outcomes, spans and bounds, with more cone derivations."""
+def _settling(monkeypatch: pytest.MonkeyPatch) -> Callable[[], tuple[list, int]]:
+    """Settles the first conversations: gives what each of their runs holds (facts, settled
+    outcomes, spans, bounds, deciding rules) and the cone derivations that took. The value
+    orders are learnt before, and not counted."""
     from engine.run.members import run_household
 
     plan = engine.load_plan()
     profiles = [profile_from_dict(p) for p in _first_conversations()]
+    for household in profiles:
+        run_household(plan, household, DAY)
     derivations = [0]
     derive_cone = engine.run.settle._Search._derive_cone
 
@@ -405,22 +405,37 @@ def test_the_order_values_are_tried_in_changes_the_work_never_the_outcome(
         derivations[0] += 1
         return derive_cone(self, facts, sources)  # type: ignore[arg-type]
 
-    def summary(profile: object) -> list[tuple]:
-        trace = run_household(plan, profile, DAY)  # type: ignore[arg-type]
-        return [
-            (run.facts, run.settled, run.spans, run.bounded, run.decided_by)
-            for run in (trace, *trace.members.values())
-        ]
+    def settle_all() -> tuple[list, int]:
+        derivations[0] = 0
+        runs = []
+        for household in profiles:
+            trace = run_household(plan, household, DAY)
+            runs.append(
+                [
+                    (run.facts, run.settled, run.spans, run.bounded, run.decided_by)
+                    for run in (trace, *trace.members.values())
+                ]
+            )
+        return runs, derivations[0]
 
     monkeypatch.setattr(engine.run.settle._Search, "_derive_cone", counted)
-    open_first = [summary(p) for p in profiles]
-    with_order = derivations[0]
+    return settle_all
+
+
+def test_the_order_values_are_tried_in_changes_the_work_never_the_outcome(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The search tries first the values that leave an outcome open where nothing is known
+    (engine/run/settle.py, `_open_first`): an open outcome shows sooner, a settled one is
+    searched in full either way. In the declared order instead, every run gives the same facts,
+    settled outcomes, spans and bounds, with more cone derivations."""
+    settle_all = _settling(monkeypatch)
+    open_first, with_order = settle_all()
     monkeypatch.setattr(engine.run.settle, "_open_first", lambda trace, target, name, vs: vs)
-    derivations[0] = 0
-    declared = [summary(p) for p in profiles]
+    declared, in_declared_order = settle_all()
     assert open_first == declared
     assert any(run[1] for runs in declared for run in runs)  # some outcomes were settled
-    assert with_order < 0.8 * derivations[0], (with_order, derivations[0])
+    assert with_order < 0.8 * in_declared_order, (with_order, in_declared_order)
 
 
 def test_turning_what_decided_an_answer_shows_an_open_outcome_sooner_never_another(
@@ -430,30 +445,9 @@ def test_turning_what_decided_an_answer_shows_an_open_outcome_sooner_never_anoth
     conversation's bijstand: "not eligible" for weeks abroad, then for detention, ... until an
     answer leaves it open): an open outcome shows without the search. Without those turns every
     run gives the same facts, settled outcomes, spans and bounds, with more cone derivations."""
-    from engine.run.members import run_household
-
-    plan = engine.load_plan()
-    profiles = [profile_from_dict(p) for p in _first_conversations()]
-    derivations = [0]
-    derive_cone = engine.run.settle._Search._derive_cone
-
-    def counted(self: object, facts: dict, sources: tuple) -> object:
-        derivations[0] += 1
-        return derive_cone(self, facts, sources)  # type: ignore[arg-type]
-
-    def summary(profile: object) -> list[tuple]:
-        trace = run_household(plan, profile, DAY)  # type: ignore[arg-type]
-        return [
-            (run.facts, run.settled, run.spans, run.bounded, run.decided_by)
-            for run in (trace, *trace.members.values())
-        ]
-
-    for household in profiles:  # the value orders are learnt once: not counted
-        run_household(plan, household, DAY)
-    monkeypatch.setattr(engine.run.settle._Search, "_derive_cone", counted)
-    turning = [summary(p) for p in profiles]
-    with_turns = derivations[0]
+    settle_all = _settling(monkeypatch)
+    turning, with_turns = settle_all()
     monkeypatch.setattr(engine.run.settle, "TURNS", 0)
-    derivations[0] = 0
-    assert [summary(p) for p in profiles] == turning
-    assert with_turns < 0.8 * derivations[0], (with_turns, derivations[0])
+    without, without_turns = settle_all()
+    assert without == turning
+    assert with_turns < 0.8 * without_turns, (with_turns, without_turns)
