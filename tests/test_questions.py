@@ -8,9 +8,11 @@ import datetime as dt
 from support import ROOT, load_example, plain
 
 import engine
-from engine.api import default_plan
+from engine.api import default_plan, evaluate
+from engine.explain.advise import _asks, build_advice
 from engine.explain.questions import _rank, question_text
 from engine.load.yaml_source import read_yaml_file
+from engine.model.advice import Question
 
 DAY = dt.date(2026, 3, 1)
 
@@ -23,6 +25,14 @@ def partial_profile() -> dict:
             {"id": "h", "role": "other_resident"},
         ],
     }
+
+
+def ranked(profile: dict) -> tuple[list[Question], list[tuple[object, ...]]]:
+    """An advice's questions, each with the key it was ranked by."""
+    trace = evaluate(profile, DAY)
+    advice = build_advice(trace)
+    asks = _asks(trace, advice.schemes)
+    return advice.questions, [_rank(trace.plan, q, frozenset(), asks) for q in advice.questions]
 
 
 def test_every_question_is_a_missing_fact_of_an_open_outcome() -> None:
@@ -51,13 +61,13 @@ def test_every_question_is_a_missing_fact_of_an_open_outcome() -> None:
 def test_questions_are_ranked_by_the_outcomes_they_can_settle() -> None:
     """The household's own questions first, then each other member's; among questions alike
     in urgency and in the opening, by how many outcomes the answer can settle."""
-    plan = default_plan()
-    questions = engine.advise(partial_profile(), DAY).questions
+    questions, ranks = ranked(partial_profile())
+    assert ranks == sorted(ranks)
     members = [q.member is not None for q in questions]
     assert members == sorted(members)
     groups: dict[tuple[object, ...], list[int]] = {}
-    for question in questions:
-        groups.setdefault(_rank(plan, question, frozenset())[:6], []).append(len(question.schemes))
+    for question, rank in zip(questions, ranks, strict=True):
+        groups.setdefault(rank[:7], []).append(len(question.schemes))
     assert all(counts == sorted(counts, reverse=True) for counts in groups.values())
     assert any(len(counts) > 1 and counts[0] > counts[-1] for counts in groups.values())
 
@@ -144,6 +154,34 @@ def test_whether_comes_before_how_much() -> None:
     assert facts.index("ontvangt_wajong_aanvrager") < facts.index("meldingsdatum")
 
 
+def test_a_question_ranks_by_the_statuses_that_wait_on_it_then_the_nearest_first() -> None:
+    """Issue 24: a couple whose bijstand is settled. Whether they own their home fills in the
+    bijstand; for a status it matters only to schemes that wait on many more facts. It does not
+    take the bijstand's urgency (money to live on), and comes after the questions whose answer
+    can close a status that waits on little else, such as whether there is a work limitation
+    (beschut werk, Wajong)."""
+    suite = plain(read_yaml_file(ROOT / "scenarios" / "algemene_bijstand" / "normen.yaml"))
+    profile = copy.deepcopy(suite["profiles"]["gehuwden"])
+    del profile["assets"]["owns_home"], profile["members"][1]["nationality"]
+    questions, ranks = ranked(profile)
+    advice = engine.advise(profile, DAY)
+    bijstand = advice.scheme("algemene_bijstand")
+    assert bijstand.status == "eligible" and "eigen_woning" in bijstand.missing_facts
+    facts = [q.fact for q in questions]
+    assert facts.index("eigen_woning") > facts.index("arbeidsbeperking_aanvrager")
+    open_statuses = [  # the household's and applicant's that wait on a fact (not on policy)
+        s
+        for s in advice.schemes
+        if s.status == "undetermined" and s.member_label is None and s.missing_facts
+    ]
+    nearest = min(len(s.missing_facts) for s in open_statuses)
+    first = questions[0]
+    assert any(
+        first.fact in s.missing_facts and len(s.missing_facts) == nearest for s in open_statuses
+    )
+    assert ranks == sorted(ranks)
+
+
 def test_the_first_question_for_a_household_threatened_with_eviction_is_about_that_debt() -> None:
     """An eviction threat makes schuldhulpverlening urgent (Wgs art. 4 lid 2: a first
     conversation within 3 working days): what it waits on is asked before anything else."""
@@ -167,12 +205,13 @@ def test_a_first_conversation_opens_with_what_comes_in_and_never_orders_by_id() 
             {"id": "p", "role": "partner", "birth_date": "1990-09-14"},
         ],
     }
-    questions = engine.advise(data, DAY).questions
+    questions, ranks = ranked(data)
     assert [q.fact for q in questions[:2]] == ["inkomsten_aanvrager", "inkomsten_partner"]
-    own = [q for q in questions if q.member is None]
-    ranks = [_rank(plan, q, frozenset())[:-1] for q in own]
     assert ranks == sorted(ranks)
-    alike = [q.fact for q in own if len(q.schemes) == len(own[-1].schemes)]
+    ranked_alike: dict[tuple[object, ...], list[str]] = {}
+    for question, rank in zip(questions, ranks, strict=True):
+        ranked_alike.setdefault(rank[:-1], []).append(question.fact)
+    alike = max(ranked_alike.values(), key=len)
     assert len(alike) > 2
     assert [plan.declared[f] for f in alike if f in plan.declared] == sorted(
         plan.declared[f] for f in alike if f in plan.declared

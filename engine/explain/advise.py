@@ -28,6 +28,7 @@ from engine.explain.outcome import (
     status_referral,
 )
 from engine.explain.questions import (
+    Ask,
     in_form_order,
     question_text,
     questions_asked,
@@ -66,10 +67,9 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
     shared = _Rendered()
     household = [_scheme_advice(_SchemeView(trace, s, lang, shared)) for s in sorted(plan.schemes)]
     schemes = _with_members(trace, household, lang)
-    asks, details = _asks(trace, schemes)
     questions = rank_questions(
         plan,
-        asks,
+        _asks(trace, schemes),
         lang,
         {
             member: ASK_MEMBER[lang].format(who=word)
@@ -77,7 +77,6 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
         },
         _urgent_schemes(trace),
         partial(_unanswered, trace),
-        details,
     )
     receipt = _receipt(trace, lang)
     policy = plan.municipalities.get(trace.dated.municipality or "")
@@ -241,30 +240,25 @@ def _unanswered(trace: Trace, fact: str, member: str | None) -> bool:
     return type(value) is Unknown and bool(value.missing)
 
 
-def _asks(
-    trace: Trace, schemes: list[SchemeAdvice]
-) -> tuple[dict[tuple[str, str | None], list[str]], set[tuple[str, str | None]]]:
-    """What each open outcome waits on, as (fact, member) -> the schemes it can settle, and
-    which of those questions only fill in a settled outcome (its amount, duties, dates): no open
-    status waits on them. One profile field is one question: a member's fact that the
-    household's run also reads (the partner's birth date) is the household's question; what
-    only a member's view holds (a housemate's own money) cannot be written into this profile,
-    and is not asked."""
+def _asks(trace: Trace, schemes: list[SchemeAdvice]) -> dict[tuple[str, str | None], Ask]:
+    """What each open outcome waits on, as (fact, member) -> why it is asked: the schemes it can
+    settle, and which of them wait on it for their status (the rest only for an amount, duties
+    or dates). One profile field is one question: a member's fact that the household's run also
+    reads (the partner's birth date) is the household's question; what only a member's view
+    holds (a housemate's own money) cannot be written into this profile, and is not asked."""
     plan = trace.plan
     roles = {run.member_id: run.member_role for run in trace.members.values()}
-    asks: dict[tuple[str, str | None], list[str]] = {}
-    for_status: set[tuple[str, str | None]] = set()
+    asks: dict[tuple[str, str | None], Ask] = {}
     for scheme in schemes:
         own = scheme.member if scheme.member_label else None
+        status_open = scheme.status == "undetermined"
         for fact in scheme.missing_facts:
             key = (fact, None) if own is None else _in_household(plan, fact, own, roles[own])
-            if key is None:
-                continue
-            if scheme.scheme not in asks.setdefault(key, []):
-                asks[key].append(scheme.scheme)
-            if scheme.status == "undetermined":
-                for_status.add(key)
-    return asks, asks.keys() - for_status
+            if key is not None:
+                asks.setdefault(key, Ask()).waits(
+                    scheme.scheme, status_open, len(scheme.missing_facts)
+                )
+    return asks
 
 
 def _in_household(

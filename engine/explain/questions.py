@@ -10,10 +10,14 @@ cannot change anything; gaps in local policy are never put to the citizen. The o
 3. what an open status waits on before what only fills in a settled outcome (its amount,
    duties or dates): first whether, then how much;
 4. the opening of a conversation: the municipality, who lives here, what comes in;
-5. the most urgent scheme whose open outcome the answer can settle (`urgency` in the scheme
-   file: 1 urgent, 2 money to live on, 3 the rest);
-6. how many open outcomes the answer can settle;
-7. the order in which the facts files declare the facts (a form's order; a list item's fields
+5. the most urgent scheme whose open status the answer can settle (`urgency` in the scheme
+   file: 1 urgent, 2 money to live on, 3 the rest); for a question that only fills in, the
+   most urgent scheme it fills in;
+6. the open status nearest to settled: the fewest facts a status the answer bears on still
+   waits on, so that each answer is likely to close one (the wsw's two facts before the
+   bijzondere bijstand's twenty);
+7. how many open outcomes the answer can settle;
+8. the order in which the facts files declare the facts (a form's order; a list item's fields
    in its record's order), never the id.
 
 Two or more open yes/no questions of one group (the exclusions of art. 13 Participatiewet, for
@@ -27,9 +31,10 @@ outcome waits on yet, so that one "no" settles the group and it is never asked a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Set
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from engine.compile.plan import Plan
@@ -38,24 +43,39 @@ from engine.model.advice import Question
 
 _ITEM = re.compile(r"^(?P<collection>\w+)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
 ITEM_PREFIX = {"nl": "Over {label} nummer {number}: ", "en": "About {label} number {number}: "}
+UNBOUNDED = 1_000_000  # no open status waits on the question: it only fills in
+
+
+@dataclass
+class Ask:
+    """Why one fact (for one member) is asked: the schemes whose open outcome waits on it."""
+
+    schemes: list[str] = field(default_factory=list)
+    for_status: set[str] = field(default_factory=set)  # those whose open status waits on it
+    nearest: int = UNBOUNDED  # the fewest facts one of those statuses still waits on
+
+    def waits(self, scheme: str, status_open: bool, facts_missing: int) -> None:
+        if scheme not in self.schemes:
+            self.schemes.append(scheme)
+        if status_open:
+            self.for_status.add(scheme)
+            self.nearest = min(self.nearest, facts_missing)
 
 
 def rank_questions(
     plan: Plan,
-    asks: dict[tuple[str, str | None], list[str]],
+    asks: Mapping[tuple[str, str | None], Ask],
     lang: str,
     prefixes: dict[str | None, str],
     urgent: frozenset[str] = frozenset(),
     unanswered: Callable[[str, str | None], bool] = lambda fact, member: False,
-    details: Set[tuple[str, str | None]] = frozenset(),
 ) -> list[Question]:
-    """`asks`: per (fact, member) the schemes whose open outcome waits on it (member None: the
-    household's and applicant's); `prefixes`: per member, how a question to them begins;
-    `urgent`: the schemes made urgent in this advice (an urgent fact of theirs holds);
-    `unanswered`: whether an input is still open for a member (a group lists them all);
-    `details`: the (fact, member) questions no open status waits on."""
+    """`asks`: per (fact, member) why it is asked (member None: the household's and
+    applicant's); `prefixes`: per member, how a question to them begins; `urgent`: the schemes
+    made urgent in this advice (an urgent fact of theirs holds); `unanswered`: whether an input
+    is still open for a member (a group lists them all)."""
     questions = []
-    for (fact, member), ids in asks.items():
+    for (fact, member), ask in asks.items():
         base = urgent_question(plan, fact, lang)
         questions.append(
             Question(
@@ -63,11 +83,11 @@ def rank_questions(
                 text=base.text if member is None else prefixes[member] + base.text,
                 answer_type=base.answer_type,
                 values=list(base.values),
-                schemes=sorted(ids),
+                schemes=sorted(ask.schemes),
                 member=member,
             )
         )
-    ranked = sorted(questions, key=lambda q: _rank(plan, q, urgent, details))
+    ranked = sorted(questions, key=lambda q: _rank(plan, q, urgent, asks))
     return _grouped(plan, ranked, lang, unanswered) if plan.groups else ranked
 
 
@@ -192,13 +212,15 @@ def _rank(
     plan: Plan,
     question: Question,
     urgent: frozenset[str],
-    details: Set[tuple[str, str | None]] = frozenset(),
+    asks: Mapping[tuple[str, str | None], Ask] = MappingProxyType({}),
 ) -> tuple[object, ...]:
     if question.parts:  # a group stands where its first question an outcome waits on would
-        return min(_rank(plan, part, urgent, details) for part in question.parts if part.schemes)
+        return min(_rank(plan, part, urgent, asks) for part in question.parts if part.schemes)
+    ask = asks.get((question.fact, question.member)) or Ask(question.schemes)
     opening, urgent_input = _opening(plan, question.fact)
     urgency = min(
-        (1 if s in urgent else plan.schemes[s].spec.urgency for s in question.schemes), default=3
+        (1 if s in urgent else plan.schemes[s].spec.urgency for s in ask.for_status or ask.schemes),
+        default=3,
     )
     if urgent_input:
         urgency = 0
@@ -206,9 +228,10 @@ def _rank(
         question.member is not None,
         question.member or "",
         urgency > 1,  # what is urgent comes before even the opening
-        (question.fact, question.member) in details,
+        not ask.for_status,  # whether before how much
         opening,
         urgency,
+        ask.nearest,
         -len(question.schemes),
         _form_place(plan, question.fact),
     )
