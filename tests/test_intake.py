@@ -247,3 +247,24 @@ def test_the_urgent_threats_are_asked_at_the_opening_and_can_be_answered() -> No
     session.answer("dreigende_huisuitzetting", "ja")
     assert session.profile["debts"]["eviction_threat"] is True
     assert "dreigende_huisuitzetting" not in [q.fact for q in session.urgent_questions()]
+
+
+def test_one_no_about_the_partner_answers_what_the_partners_own_view_asks() -> None:
+    """Issue 24: the partner's person schemes judge the partner as an applicant of their own,
+    and read the partner's art. 13 lid 1 g exclusion (debts while having the means) and where
+    the partner lives. Both are the household's questions about the partner ("Woont uw partner
+    in Nederland?"), the exclusion in the partner's group: one "no" answers it with the rest,
+    so it is never asked on its own."""
+    members = [{"id": "a", "role": "applicant"}, {"id": "p", "role": "partner"}]
+    session = IntakeSession({"members": members}, DAY)
+    group = next(q for q in session.advice.questions if q.fact == "uitsluitingen_partner")
+    assert "schulden_aflossen_partner" in {part.fact for part in group.parts}
+    session.answer("uitsluitingen_partner", False)
+    asked = {(q.fact, q.member) for q in session.open_questions}
+    assert ("woont_in_nederland_partner", None) in asked
+    assert not {fact for fact, member in asked if member == "p"} & {
+        "schulden_aflossen_aanvrager",
+        "woont_in_nederland_aanvrager",
+    }
+    partner = next(m for m in session.profile["members"] if m["id"] == "p")
+    assert partner["exclusions"]["repaying_debts_while_having_means"] is False
