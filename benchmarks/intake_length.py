@@ -60,7 +60,13 @@ def households() -> dict[str, dict[str, Any]]:
 
 
 def simulate(plan: Plan, complete: dict[str, Any], day: dt.date = DAY) -> Length | None:
-    """The answers an intake takes for one household (None if the profile does not validate)."""
+    """The answers an intake takes for one household (None if the profile does not validate).
+    The answers are read from the complete profile as the engine reads it: with what its facts
+    imply (zero weeks abroad: not abroad), as the person would answer."""
+    try:
+        complete = engine.profile_from_dict(complete).model_dump(exclude_none=True)
+    except EngineError:
+        return None
     start = {
         "members": [{"id": m["id"], "role": m["role"]} for m in complete["members"]],
         **({"municipality": complete["municipality"]} if "municipality" in complete else {}),

@@ -720,6 +720,9 @@ def _model_paths(document: Any) -> list[tuple[Any, ...]]:
 
 
 FIXED_FIELDS = {"id", "role", "members"}  # changing them can break the household's shape
+# "Not abroad" must agree with the weeks abroad, which may be drawn too: a contradiction is
+# refused by path (test_profile.py), so the field is left to the malformed profiles above.
+AGREEING_FIELDS = {"been_abroad"}
 
 
 @settings(max_examples=examples(EXTREME_EXAMPLES))
@@ -731,7 +734,7 @@ def _extreme(seed: int, data: st.DataObject) -> None:
         path = places[data.draw(st.integers(0, len(places) - 1), label="place")]
         model = model_at(list(path))
         assert model is not None
-        names = sorted(set(model.model_fields) - FIXED_FIELDS)
+        names = sorted(set(model.model_fields) - FIXED_FIELDS - AGREEING_FIELDS)
         name = data.draw(st.sampled_from(names), label="field")
         mutated.set((*path, name), fresh(data, valid_values(model, name), "value"))
     assert check(mutated) == "advised"  # every value was valid: the profile must be too

@@ -268,3 +268,18 @@ def test_one_no_about_the_partner_answers_what_the_partners_own_view_asks() -> N
     }
     partner = next(m for m in session.profile["members"] if m["id"] == "p")
     assert partner["exclusions"]["repaying_debts_while_having_means"] is False
+
+
+def test_not_abroad_answers_both_questions_about_weeks_abroad() -> None:
+    """Issue 24: whether one was abroad this year comes before the weeks (art. 13 lid 1 onder e
+    Pw); "no" answers both, so neither is asked."""
+    data = copy.deepcopy(load_example())
+    exclusions = data["members"][0]["exclusions"]
+    del exclusions["weeks_abroad_this_year"], exclusions["consecutive_weeks_abroad"]
+    session = IntakeSession(data, DAY)
+    weeks = {"weken_buitenland_dit_jaar_aanvrager", "aaneengesloten_weken_buitenland_aanvrager"}
+    own = [q.fact for q in session.open_questions if q.member is None]
+    assert own.index("buitenland_geweest_aanvrager") < min(own.index(fact) for fact in weeks)
+    session.answer("buitenland_geweest_aanvrager", False)
+    assert not weeks & {q.fact for q in session.open_questions if q.member is None}
+    assert session.advice.scheme("algemene_bijstand").status == "eligible"

@@ -17,11 +17,13 @@ pytestmark = pytest.mark.slow  # about 80 intakes of 20-70 answers, each answer 
 # look for work grouped (31 before; issue 24 started at 41); the longest 56 -> 55 on 2026-12-07
 # (a group lists all its open situations and is asked once); 23 -> 22 and 55 -> 54 in the
 # eighth session (the partner's art. 13 lid 1 g exclusion in the partner's group).
-MEDIAN_ANSWERS = 22
-MOST_ANSWERS = 54
+# 22 -> 21, 54 -> 53: whether abroad at all before the weeks abroad.
+MEDIAN_ANSWERS = 21
+MOST_ANSWERS = 53
 # Until the statuses settle: 20 -> 18 on 2026-12-07 (whether before how much), 18 -> 17 in the
-# eighth session (a status question by its statuses' urgency, the nearest to settled first).
-MEDIAN_SETTLED = 17  # answers until every status is as it ends: settled or referred
+# eighth session (a status question by its statuses' urgency, the nearest to settled first),
+# 17 -> 16 (whether abroad at all before the weeks abroad).
+MEDIAN_SETTLED = 16  # answers until every status is as it ends: settled or referred
 
 
 def test_the_typical_intake_does_not_get_longer() -> None:
@@ -33,4 +35,4 @@ def test_the_typical_intake_does_not_get_longer() -> None:
     assert statistics.median(length.settled_at for length in lengths) <= MEDIAN_SETTLED
     assert all(length.settled_at <= length.answers for length in lengths)
     assert all(length.open_at_end <= length.open_after_short for length in lengths)
-    assert sum(1 for length in lengths if length.answers <= SHORT) >= 22
+    assert sum(1 for length in lengths if length.answers <= SHORT) >= 24

@@ -455,3 +455,33 @@ def test_an_owned_home_without_its_figures_leaves_them_unknown_not_absent() -> N
     for fact in ("woningwaarde", "hypotheekschuld"):
         value = trace.facts[fact]
         assert type(value) is Unknown and value.missing == {fact}, fact
+
+
+def _exclusions(**given: object) -> object:
+    person = {"id": "a", "role": "applicant", "exclusions": given}
+    return engine.profile_from_dict({"members": [person]}).members[0].exclusions
+
+
+def test_not_abroad_is_no_week_abroad_and_the_weeks_answer_whether() -> None:
+    """Art. 13 lid 1 onder e Pw counts weeks abroad this calendar year and in a row; whether one
+    was abroad at all is asked first. "No" is zero weeks of either kind; the weeks, where given,
+    answer whether: one week is "yes", none of either kind "no"."""
+    none = _exclusions(been_abroad=False)
+    assert (none.weeks_abroad_this_year, none.consecutive_weeks_abroad) == (0, 0)
+    assert _exclusions(weeks_abroad_this_year=0, consecutive_weeks_abroad=3).been_abroad is True
+    assert _exclusions(weeks_abroad_this_year=0, consecutive_weeks_abroad=0).been_abroad is False
+    assert _exclusions(weeks_abroad_this_year=0).been_abroad is None  # a stay in a row: open
+    assert _exclusions(been_abroad=True).weeks_abroad_this_year is None
+    error = refuse(
+        {
+            "members": [
+                {
+                    "id": "a",
+                    "role": "applicant",
+                    "exclusions": {"been_abroad": False, "weeks_abroad_this_year": 7},
+                }
+            ]
+        }
+    )
+    assert paths(error) == ["members[0].exclusions"]
+    assert "been_abroad" in str(error) and "7" not in str(error)

@@ -223,8 +223,35 @@ class Exclusions(Model):
     unpaid_leave: bool | None = None
     wazo_leave_single_parent: bool | None = None
     in_institution: bool | None = None
+    been_abroad: bool | None = None  # abroad at all this calendar year, or now (art. 13 lid 1 e)
     weeks_abroad_this_year: Weeks | None = None
     consecutive_weeks_abroad: Weeks | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _abroad_or_not(cls, data: Any) -> Any:
+        # Whether one was abroad at all is asked before the weeks: "no" is no week of either
+        # kind. The weeks answer it in turn: a week abroad is "yes", none of either kind "no".
+        if not isinstance(data, dict):
+            return data
+        weeks = {name: data.get(name) for name in ABROAD_WEEKS}
+        counted = [w for w in weeks.values() if type(w) is int]
+        been = data.get("been_abroad")
+        if been is False:
+            if any(counted):
+                raise ValueError(
+                    "been_abroad is false, but weeks_abroad_this_year or "
+                    "consecutive_weeks_abroad gives weeks abroad"
+                )
+            return {**data, **{name: 0 for name, w in weeks.items() if w is None}}
+        if been is None and any(counted):
+            return {**data, "been_abroad": True}
+        if been is None and len(counted) == len(ABROAD_WEEKS):
+            return {**data, "been_abroad": False}
+        return data
+
+
+ABROAD_WEEKS = ("weeks_abroad_this_year", "consecutive_weeks_abroad")
 
 
 def _percentage(value: Any) -> Decimal:
