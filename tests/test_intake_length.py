@@ -17,9 +17,9 @@ pytestmark = pytest.mark.slow  # about 80 intakes of 20-70 answers, each answer 
 # look for work grouped (31 before; issue 24 started at 41); the longest 56 -> 55 on 2026-12-07
 # (a group lists all its open situations and is asked once); 23 -> 22 and 55 -> 54 in the
 # eighth session (the partner's art. 13 lid 1 g exclusion in the partner's group).
-# 22 -> 21, 54 -> 53: whether abroad at all before the weeks abroad.
-MEDIAN_ANSWERS = 21
-MOST_ANSWERS = 53
+# 22 -> 20, 54 -> 52: whether abroad at all before the weeks abroad.
+MEDIAN_ANSWERS = 20
+MOST_ANSWERS = 52
 # Until the statuses settle: 20 -> 18 on 2026-12-07 (whether before how much), 18 -> 17 in the
 # eighth session (a status question by its statuses' urgency, the nearest to settled first),
 # 17 -> 16 (whether abroad at all before the weeks abroad).
