@@ -22,8 +22,9 @@ MEDIAN_ANSWERS = 20
 MOST_ANSWERS = 52
 # Until the statuses settle: 20 -> 18 on 2026-12-07 (whether before how much), 18 -> 17 in the
 # eighth session (a status question by its statuses' urgency, the nearest to settled first),
-# 17 -> 16 (whether abroad at all before the weeks abroad).
-MEDIAN_SETTLED = 16  # answers until every status is as it ends: settled or referred
+# 17 -> 16 (whether abroad at all before the weeks abroad), 16 -> 15 (a status that waits on
+# local policy is never the nearest to settled): the aim of issue 24.
+MEDIAN_SETTLED = 15  # answers until every status is as it ends: settled or referred
 
 
 def test_the_typical_intake_does_not_get_longer() -> None:

@@ -182,6 +182,26 @@ def test_a_question_ranks_by_the_statuses_that_wait_on_it_then_the_nearest_first
     assert ranks == sorted(ranks)
 
 
+def test_a_status_that_waits_on_local_policy_is_never_the_nearest_to_settled() -> None:
+    """Utrecht sets no meedoen figures: its status waits on the debts and on local policy, and
+    no answer closes it. The debts question ranks by the nearest status an answer can close
+    (the bijzondere bijstand's two facts), not by the meedoen's one."""
+    suite = plain(read_yaml_file(ROOT / "scenarios" / "algemene_bijstand" / "normen.yaml"))
+    profile = copy.deepcopy(suite["profiles"]["gehuwden"])
+    del profile["assets"]["debts"]
+    trace = evaluate(profile, DAY)
+    advice = build_advice(trace)
+    meedoen = advice.scheme("meedoen")
+    assert meedoen.status == "undetermined" and meedoen.policy_gaps
+    assert meedoen.missing_facts == ["schulden"]
+    closable = [
+        len(s.missing_facts)
+        for s in advice.schemes
+        if s.status == "undetermined" and "schulden" in s.missing_facts and not s.policy_gaps
+    ]
+    assert _asks(trace, advice.schemes)[("schulden", None)].nearest == min(closable) == 2
+
+
 def test_the_first_question_for_a_household_threatened_with_eviction_is_about_that_debt() -> None:
     """An eviction threat makes schuldhulpverlening urgent (Wgs art. 4 lid 2: a first
     conversation within 3 working days): what it waits on is asked before anything else."""

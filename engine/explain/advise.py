@@ -28,6 +28,7 @@ from engine.explain.outcome import (
     status_referral,
 )
 from engine.explain.questions import (
+    UNBOUNDED,
     Ask,
     in_form_order,
     question_text,
@@ -252,12 +253,14 @@ def _asks(trace: Trace, schemes: list[SchemeAdvice]) -> dict[tuple[str, str | No
     for scheme in schemes:
         own = scheme.member if scheme.member_label else None
         status_open = scheme.status == "undetermined"
+        # A status that waits on a figure the municipality or the law has not set is not closed
+        # by any answer: it is never the nearest to settled.
+        closable = not (scheme.policy_gaps or scheme.figure_gaps)
+        distance = len(scheme.missing_facts) if closable else UNBOUNDED
         for fact in scheme.missing_facts:
             key = (fact, None) if own is None else _in_household(plan, fact, own, roles[own])
             if key is not None:
-                asks.setdefault(key, Ask()).waits(
-                    scheme.scheme, status_open, len(scheme.missing_facts)
-                )
+                asks.setdefault(key, Ask()).waits(scheme.scheme, status_open, distance)
     return asks
 
 

@@ -15,7 +15,8 @@ cannot change anything; gaps in local policy are never put to the citizen. The o
    most urgent scheme it fills in;
 6. the open status nearest to settled: the fewest facts a status the answer bears on still
    waits on, so that each answer is likely to close one (the wsw's two facts before the
-   bijzondere bijstand's twenty);
+   bijzondere bijstand's twenty); a status that also waits on a figure not set (local policy)
+   is closed by no answer, and never the nearest;
 7. how many open outcomes the answer can settle;
 8. the order in which the facts files declare the facts (a form's order; a list item's fields
    in its record's order), never the id.
