@@ -12,7 +12,7 @@ from engine.api import default_plan, evaluate
 from engine.explain.advise import _asks, build_advice
 from engine.explain.questions import _rank, question_text
 from engine.load.yaml_source import read_yaml_file
-from engine.model.advice import Question
+from engine.model.advice import Advice
 
 DAY = dt.date(2026, 3, 1)
 
@@ -27,12 +27,12 @@ def partial_profile() -> dict:
     }
 
 
-def ranked(profile: dict) -> tuple[list[Question], list[tuple[object, ...]]]:
-    """An advice's questions, each with the key it was ranked by."""
+def ranked(profile: dict) -> tuple[Advice, list[tuple[object, ...]]]:
+    """An advice, and for each of its questions the key it was ranked by."""
     trace = evaluate(profile, DAY)
     advice = build_advice(trace)
     asks = _asks(trace, advice.schemes)
-    return advice.questions, [_rank(trace.plan, q, frozenset(), asks) for q in advice.questions]
+    return advice, [_rank(trace.plan, q, frozenset(), asks) for q in advice.questions]
 
 
 def test_every_question_is_a_missing_fact_of_an_open_outcome() -> None:
@@ -61,7 +61,8 @@ def test_every_question_is_a_missing_fact_of_an_open_outcome() -> None:
 def test_questions_are_ranked_by_the_outcomes_they_can_settle() -> None:
     """The household's own questions first, then each other member's; among questions alike
     in urgency and in the opening, by how many outcomes the answer can settle."""
-    questions, ranks = ranked(partial_profile())
+    advice, ranks = ranked(partial_profile())
+    questions = advice.questions
     assert ranks == sorted(ranks)
     members = [q.member is not None for q in questions]
     assert members == sorted(members)
@@ -163,8 +164,8 @@ def test_a_question_ranks_by_the_statuses_that_wait_on_it_then_the_nearest_first
     suite = plain(read_yaml_file(ROOT / "scenarios" / "algemene_bijstand" / "normen.yaml"))
     profile = copy.deepcopy(suite["profiles"]["gehuwden"])
     del profile["assets"]["owns_home"], profile["members"][1]["nationality"]
-    questions, ranks = ranked(profile)
-    advice = engine.advise(profile, DAY)
+    advice, ranks = ranked(profile)
+    questions = advice.questions
     bijstand = advice.scheme("algemene_bijstand")
     assert bijstand.status == "eligible" and "eigen_woning" in bijstand.missing_facts
     facts = [q.fact for q in questions]
@@ -225,7 +226,8 @@ def test_a_first_conversation_opens_with_what_comes_in_and_never_orders_by_id() 
             {"id": "p", "role": "partner", "birth_date": "1990-09-14"},
         ],
     }
-    questions, ranks = ranked(data)
+    advice, ranks = ranked(data)
+    questions = advice.questions
     assert [q.fact for q in questions[:2]] == ["inkomsten_aanvrager", "inkomsten_partner"]
     assert ranks == sorted(ranks)
     ranked_alike: dict[tuple[object, ...], list[str]] = {}

@@ -35,7 +35,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from types import MappingProxyType
 from typing import Any
 
 from engine.compile.plan import Plan
@@ -44,7 +43,7 @@ from engine.model.advice import Question
 
 _ITEM = re.compile(r"^(?P<collection>\w+)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
 ITEM_PREFIX = {"nl": "Over {label} nummer {number}: ", "en": "About {label} number {number}: "}
-UNBOUNDED = 1_000_000  # no open status waits on the question: it only fills in
+UNBOUNDED = 1_000_000  # no status an answer can close waits on the question
 
 
 @dataclass
@@ -213,11 +212,11 @@ def _rank(
     plan: Plan,
     question: Question,
     urgent: frozenset[str],
-    asks: Mapping[tuple[str, str | None], Ask] = MappingProxyType({}),
+    asks: Mapping[tuple[str, str | None], Ask],
 ) -> tuple[object, ...]:
     if question.parts:  # a group stands where its first question an outcome waits on would
         return min(_rank(plan, part, urgent, asks) for part in question.parts if part.schemes)
-    ask = asks.get((question.fact, question.member)) or Ask(question.schemes)
+    ask = asks[(question.fact, question.member)]
     opening, urgent_input = _opening(plan, question.fact)
     urgency = min(
         (1 if s in urgent else plan.schemes[s].spec.urgency for s in ask.for_status or ask.schemes),
