@@ -119,13 +119,13 @@ def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> lis
             schemes.append(advice)
             continue
         schemes.append(replace(advice, member=trace.member_id))
+        status = trace.plan.schemes[advice.scheme].spec.outputs.status
         for run in runs:
             shared, named = rendered[run.member_id], residents[run.member_id]
             view = _SchemeView(run, advice.scheme, lang, shared, named)
             own = _scheme_advice(view)
             word = words[run.member_id or ""]
             asked = partial(_as_asked, run, ASK_MEMBER[lang].format(who=word), lang, named)
-            status = trace.plan.schemes[advice.scheme].spec.outputs.status
             weighed = [m for m in run.settled.get(status, ()) if not m.startswith(FIGURE_PREFIX)]
             schemes.append(
                 replace(

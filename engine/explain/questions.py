@@ -50,13 +50,12 @@ UNBOUNDED = 1_000_000  # no status an answer can close waits on the question
 class Ask:
     """Why one fact (for one member) is asked: the schemes whose open outcome waits on it."""
 
-    schemes: list[str] = field(default_factory=list)
+    schemes: set[str] = field(default_factory=set)
     for_status: set[str] = field(default_factory=set)  # those whose open status waits on it
     nearest: int = UNBOUNDED  # the fewest facts one of those statuses still waits on
 
     def waits(self, scheme: str, status_open: bool, facts_missing: int) -> None:
-        if scheme not in self.schemes:
-            self.schemes.append(scheme)
+        self.schemes.add(scheme)
         if status_open:
             self.for_status.add(scheme)
             self.nearest = min(self.nearest, facts_missing)
