@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache, partial
 from typing import Any
@@ -115,40 +114,25 @@ def _with_members(trace: Trace, household: list[SchemeAdvice], lang: str) -> lis
     schemes: list[SchemeAdvice] = []
     rendered = {run.member_id: _Rendered() for run in runs}  # each run's values, rendered once
     for advice in household:
+        schemes.append(advice)
         if not trace.plan.schemes[advice.scheme].spec.per_person:
-            schemes.append(advice)
             continue
-        schemes.append(replace(advice, member=trace.member_id))
-        status = trace.plan.schemes[advice.scheme].spec.outputs.status
         for run in runs:
-            shared, named = rendered[run.member_id], residents[run.member_id]
-            view = _SchemeView(run, advice.scheme, lang, shared, named)
-            own = _scheme_advice(view)
-            word = words[run.member_id or ""]
-            asked = partial(_as_asked, run, ASK_MEMBER[lang].format(who=word), lang, named)
-            weighed = [m for m in run.settled.get(status, ()) if not m.startswith(FIGURE_PREFIX)]
-            schemes.append(
-                replace(
-                    own,
-                    member=run.member_id,
-                    member_label=word,
-                    name=f"{own.name} - {word}",
-                    missing_questions=asked(own.missing_facts),
-                    settled_over=asked(weighed) if weighed else [],
-                )
+            member = run.member_id
+            view = _SchemeView(
+                run, advice.scheme, lang, rendered[member], residents[member], words[member or ""]
             )
+            schemes.append(_scheme_advice(view))
     return schemes
 
 
-def _as_asked(
-    run: Trace, ask: str, lang: str, named: dict[str, str], facts: list[str]
-) -> list[str]:
+def _as_asked(view: _SchemeView, facts: list[str]) -> list[str]:
     """The questions for facts of a member's outcome as the intake asks them (`_in_household`):
     what the household's own questions cover in the household's words ("Welke nationaliteit
     heeft uw partner?", "Welke inkomsten heeft u?"), the rest about the member ("Over uw
     medebewoner: Heeft u ...?"). The member's "u" is for the explanation; a question's "u" is
     whom the klantmanager asks, as everywhere else."""
-    plan = run.plan
+    run, plan, lang = view.trace, view.plan, view.lang
     household, own = [], []
     for fact in facts:
         key = _in_household(plan, fact, run.member_id or "", run.member_role)
@@ -156,9 +140,10 @@ def _as_asked(
             household.append(key[0])
         else:
             own.append(fact)
+    ask = ASK_MEMBER[lang].format(who=view.member_label)
     return [
         *questions_asked(plan, in_form_order(plan, household), lang),
-        *(ask + q for q in questions_asked(plan, own, lang, named)),
+        *(ask + q for q in questions_asked(plan, own, lang, view.residents)),
     ]
 
 
@@ -493,9 +478,11 @@ class _SchemeView:
         lang: str,
         shared: _Rendered,
         residents: dict[str, str] | None = None,
+        member_label: str | None = None,
     ):
         self.trace, self.plan, self.lang = trace, trace.plan, lang
         self.residents = residents or {}  # a member's view: its list items named (questions)
+        self.member_label = member_label  # a member's view: the member in words ("partner")
         self.scheme_id = scheme_id
         self.scheme = self.plan.schemes[scheme_id].spec
         self.facts = self.plan.scheme_facts[scheme_id]
@@ -581,11 +568,24 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         plan, (m for m in unknown if not not_asked(m) and m not in plan.assessed_by)
     )
     figures = sorted(m.removeprefix(FIGURE_PREFIX) for m in waits_on if m.startswith(FIGURE_PREFIX))
+    settled = [
+        m
+        for m in trace.settled.get(view.scheme.outputs.status, ())
+        if not m.startswith(FIGURE_PREFIX)  # a figure is not a question
+    ]
+    name, label = getattr(view.scheme.name, view.lang), view.member_label
+    if label is None:
+        missing_questions = questions_asked(plan, missing, view.lang, view.residents)
+        settled_over = [question_text(plan, m, view.lang) for m in settled]
+    else:
+        name += f" - {label}"
+        missing_questions, settled_over = _as_asked(view, missing), _as_asked(view, settled)
     return SchemeAdvice(
         scheme=view.scheme_id,
-        member=None,
-        member_label=None,
-        name=getattr(view.scheme.name, view.lang),
+        # a person scheme's outcome is for one member: the applicant's run, or a member's own
+        member=trace.member_id if view.scheme.per_person else None,
+        member_label=label,
+        name=name,
         body=view.scheme.body,
         status=status,
         status_text=_status_text(view, status),
@@ -613,13 +613,9 @@ def _scheme_advice(view: _SchemeView) -> SchemeAdvice:
         explanation=_explanation(view, status),
         decisive_conditions=_decisive(view) if status == "not_eligible" else [],
         missing_facts=missing,
-        missing_questions=questions_asked(plan, missing, view.lang, view.residents),
+        missing_questions=missing_questions,
         assessed_facts=sorted(m for m in unknown if m in plan.assessed_by),
-        settled_over=[
-            question_text(plan, m, view.lang)
-            for m in trace.settled.get(view.scheme.outputs.status, ())
-            if not m.startswith(FIGURE_PREFIX)  # a figure is not a question
-        ],
+        settled_over=settled_over,
         bound_reached=view.scheme.outputs.status in trace.bounded,
         bring=_bring(view, unknown) if status == "refer" else [],
         policy_gaps=gaps,
@@ -785,19 +781,18 @@ def _bearing(view: _SchemeView, status: str) -> frozenset[str]:
     """The facts the outcome rests on: from each output that counts for it (`asked_for`) or is
     shown whatever the status (a next step, a duty, a date), what it rests on (`_rests_on`), and
     the facts there to explain those (`_said_alongside`)."""
-    outputs = [
-        *asked_for(view.trace, view.scheme_id, status, to_ask=False),
-        *(
-            f
-            for kind in SHOWN_OUTPUTS
-            for f in view.outputs.get(kind, ())
-            if (value := view.value(f)) is True or isinstance(value, dt.date)
-        ),
-    ]
-    found = set(outputs)
+    values = view.values
+    found = set(asked_for(view.trace, view.scheme_id, status, to_ask=False))
+    found.update(
+        f
+        for f in _shown_outputs(view.plan, view.scheme_id)
+        if (value := values.get(f)) is True or isinstance(value, dt.date)
+    )
     todo = list(found)
+    memo = view._rests_on
     while todo:
-        for name in _rests_on(view, todo.pop()):
+        fact = todo.pop()
+        for name in memo[fact] if fact in memo else _rests_on(view, fact):
             if name not in found:
                 found.add(name)
                 todo.append(name)
@@ -807,20 +802,26 @@ def _bearing(view: _SchemeView, status: str) -> frozenset[str]:
 SHOWN_OUTPUTS = ("obligation", "next_step", "deadline", "discretion", "referral")
 
 
+@lru_cache(maxsize=64)
+def _shown_outputs(plan: Plan, scheme_id: str) -> tuple[str, ...]:
+    """A scheme's outputs shown whatever its status, when they hold or have a date."""
+    outputs = plan.scheme_outputs[scheme_id]
+    return tuple(f for kind in SHOWN_OUTPUTS for f in outputs.get(kind, ()))
+
+
 def _rests_on(view: _SchemeView, fact: str) -> tuple[str, ...]:
     """The derived facts a fact rests on directly (once per advice): what the rule that decided
     it read; for a fact no rule decided (a default, an open fact), what every rule that could
     decide it reads."""
-    memo = view._rests_on
-    if fact not in memo:
-        rule = view.rule_of(fact)
-        cases = view.plan.cases
-        if rule is not None:
-            memo[fact] = cases.derived_read_by((rule,))
-        else:
-            step = view.trace.dated.steps[cases.index[fact]]
-            memo[fact] = cases.derived_read_by(tuple(c.rule for c in step.candidates))
-    return memo[fact]
+    rule = view.rule_of(fact)
+    cases = view.plan.cases
+    if rule is not None:
+        reads = cases.derived_read_by((rule,))
+    else:
+        step = view.trace.dated.steps[cases.index[fact]]
+        reads = cases.derived_read_by(tuple(c.rule for c in step.candidates))
+    view._rests_on[fact] = reads
+    return reads
 
 
 def _said_alongside(view: _SchemeView, bearing: set[str]) -> frozenset[str]:
