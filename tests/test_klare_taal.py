@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from support import EXAMPLE
 
 import engine
 from benchmarks.bench_advice import FIRST_CONVERSATION
@@ -16,6 +17,7 @@ from engine.explain.advise import _terms_in as terms_in
 from engine.explain.html import advice_html
 from engine.explain.markdown import advice_markdown
 from engine.explain.text import advice_text
+from engine.values import is_unknown
 
 DAY = dt.date(2026, 3, 1)
 TOKEN = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*(?:\[\d+\]\.[a-z0-9_]+)?")
@@ -141,3 +143,22 @@ def test_a_why_line_says_something_known() -> None:
         assert bijstand.status == "undetermined" and bijstand.explanation
         assert not [line.text for line in bijstand.explanation if unknown in line.text]
         assert bijstand.missing_questions  # what the unknown lines waited on is asked
+
+
+@pytest.mark.parametrize(("lang", "unknown"), [("nl", "onbekend"), ("en", "unknown")])
+def test_no_draagkracht_a_month_is_none_over_a_period_the_municipality_has_not_set(
+    lang: str, unknown: str
+) -> None:
+    """Art. 35 lid 1 Participatiewet: the college sets the period the draagkracht counts over.
+    Where there is none a month, there is none over any period, so the line does not speak of
+    an unknown period ("over onbekend maanden"). The bundled example's municipality has not
+    set it in the rule base."""
+    example, day = engine.profile_from_file(EXAMPLE), dt.date(2026, 1, 15)
+    period = engine.evaluate(example, day).dated.params["bb_draagkrachtperiode_maanden"]
+    assert is_unknown(period)
+    advice = engine.advise(example, day, lang=lang)
+    lines = {line.rule: line for line in advice.scheme("bijzondere_bijstand").explanation}
+    zero = lines["bb.35.1.geen_draagkracht_inkomen"]
+    assert zero.concluded == {"bb_draagkracht_inkomen": 0}
+    assert unknown not in zero.text and ("€ 0,00" if lang == "nl" else "€0.00") in zero.text
+    assert "bb.35.1.draagkrachtperiode" not in lines  # the period's own line: not shown
