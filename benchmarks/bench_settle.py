@@ -4,9 +4,11 @@
 
 For the first-conversation profile (three members, nothing else known) it prints the full
 advice, the run, the run without the settle pass, and the explanation: each the best of
-`--rounds` rounds of `--repeat` calls, after a warm-up. To compare with an older commit, check
-it out in a worktree, copy this file into its benchmarks/ and run both side by side. Prints
-figures; it asserts nothing (timings are not tests).
+`--rounds` rounds of `--repeat` calls, after a warm-up. It also prints the household's advice
+alone, without judging the partner for the person schemes (issue 23 added that run): the work
+that the figure of 2,751 µs before the settle pass (46f28d7, docs/performance.md) measured. To
+compare with an older commit, check it out in a worktree, copy this file into its benchmarks/
+and run both side by side. Prints figures; it asserts nothing (timings are not tests).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import engine.run.evaluate as evaluate
 import engine.run.settle as settle_module
 from engine.explain.advise import build_advice
 from engine.model.profile import profile_from_dict
+from engine.run.evaluate import run
 from engine.run.members import run_household
 
 
@@ -86,6 +89,12 @@ def main() -> None:
     best(
         "full advice, first conversation",
         lambda: build_advice(run_household(plan, first, PEILDATUM)),
+        args.repeat,
+        args.rounds,
+    )
+    best(
+        "household's advice alone (no member judged)",
+        lambda: build_advice(run(plan, first, PEILDATUM)),
         args.repeat,
         args.rounds,
     )
