@@ -14,6 +14,7 @@ import engine
 from benchmarks.bench_advice import FIRST_CONVERSATION
 from benchmarks.intake_length import households
 from engine.explain.advise import _terms_in as terms_in
+from engine.explain.format import fill
 from engine.explain.html import advice_html
 from engine.explain.markdown import advice_markdown
 from engine.explain.text import advice_text
@@ -162,3 +163,40 @@ def test_no_draagkracht_a_month_is_none_over_a_period_the_municipality_has_not_s
     assert zero.concluded == {"bb_draagkracht_inkomen": 0}
     assert unknown not in zero.text and ("€ 0,00" if lang == "nl" else "€0.00") in zero.text
     assert "bb.35.1.draagkrachtperiode" not in lines  # the period's own line: not shown
+
+
+@pytest.mark.parametrize(
+    ("template", "known", "filled"),
+    [
+        ("de bijstandsnorm ({norm}).", {}, "de bijstandsnorm."),
+        ("de bijstandsnorm ({norm}).", {"norm": "€ 1.401,50"}, "de bijstandsnorm (€ 1.401,50)."),
+        ("binnen de termijn ({weken} weken) een besluit", {}, "binnen de termijn een besluit"),
+        ("binnen {weken} weken", {}, "binnen onbekend weken"),  # not an aside: left to the rule
+        ("uw inkomen ({inkomen}) is lager dan ({norm})", {"inkomen": "€ 0,00"}, None),
+        ("({a} en {b})", {}, "(onbekend en onbekend)"),  # two values: not one aside
+    ],
+)
+def test_an_aside_that_only_says_unknown_is_left_out(
+    template: str, known: dict[str, str], filled: str | None
+) -> None:
+    text = fill(template, lambda name: known.get(name, "onbekend"), lambda name: name not in known)
+    assert text == (filled or "uw inkomen (€ 0,00) is lager dan")
+
+
+def test_no_why_line_says_only_that_a_value_is_unknown() -> None:
+    """ "De gemeente rekent met 90% van de bijstandsnorm (onbekend)" and "binnen onbekend weken"
+    say nothing the reader can use: the first conversation, the bundled example without its
+    municipality, and every scenario household, in nl and en."""
+    example = engine.profile_from_file(EXAMPLE).model_dump(mode="json", exclude_none=True)
+    profiles = [FIRST_CONVERSATION, {**example, "municipality": None}, *households().values()]
+    plan = engine.load_plan()
+    said = []
+    for profile in profiles:
+        for lang, unknown in (("nl", "onbekend"), ("en", "unknown")):
+            for scheme in engine.advise(profile, DAY, plan, lang).schemes:
+                shown = [*scheme.explanation, *scheme.obligations, *scheme.next_steps]
+                shown += [*scheme.deadlines, *scheme.decisive_conditions]
+                said += [
+                    s.text for s in shown if f"({unknown})" in s.text or f"{unknown} w" in s.text
+                ]
+    assert said == []

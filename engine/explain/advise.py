@@ -525,6 +525,9 @@ class _SchemeView:
             return PEILDATUM_WORD[self.lang] if name == "peildatum" else name
         return getattr(spec.label, self.lang)
 
+    def unknown(self, name: str) -> bool:
+        return name != "peildatum" and type(fact_value(self.trace, name)) is Unknown
+
     def rule_of(self, fact: str) -> Rule | None:
         decided = self.trace.decided_by.get(fact)
         return self.trace.dated.rules.get(decided) if decided not in (None, DEFAULT) else None
@@ -539,7 +542,7 @@ class _SchemeView:
     def text(self, rule: Rule) -> str:
         if rule.id not in self._texts:
             template = getattr(rule.text, self.lang)
-            self._texts[rule.id] = fill(template, self.formatted)
+            self._texts[rule.id] = fill(template, self.formatted, self.unknown)
         return self._texts[rule.id]
 
     def read_values(self, rule: Rule) -> dict[str, Value]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Callable
 from decimal import Decimal
@@ -115,11 +116,28 @@ def placeholders(template: str) -> list[str]:
     return [name for _, name in _pieces(template) if name is not None]
 
 
-def fill(template: str, formatted: Callable[[str], str]) -> str:
-    """Fill {name} placeholders with the text `formatted(name)` gives."""
+def fill(
+    template: str, formatted: Callable[[str], str], unknown: Callable[[str], bool] = lambda _: False
+) -> str:
+    """Fill {name} placeholders with the text `formatted(name)` gives. An aside that would only
+    say that a value is unknown ("de bijstandsnorm (onbekend)", "binnen de termijn van uw
+    gemeente (onbekend weken)") says nothing and is left out: what the outcome still waits on
+    is asked under its own heading."""
+    pieces = _pieces(template)
     parts = []
-    for literal, name in _pieces(template):
-        parts.append(literal)
-        if name is not None:
+    drop = 0  # of the next literal: the rest of an aside left out
+    for index, (literal, name) in enumerate(pieces):
+        parts.append(literal[drop:])
+        drop = 0
+        if name is None:
+            continue
+        after = pieces[index + 1][0] if index + 1 < len(pieces) else ""
+        if literal.endswith(" (") and (end := _ASIDE_END.match(after)) and unknown(name):
+            parts[-1] = parts[-1][:-2]
+            drop = end.end()
+        else:
             parts.append(formatted(name))
     return "".join(parts)
+
+
+_ASIDE_END = re.compile(r"[^()]*\)")  # the rest of an aside "({name} weken)"
