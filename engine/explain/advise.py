@@ -784,18 +784,19 @@ def _bearing(view: _SchemeView, status: str) -> frozenset[str]:
     """The facts the outcome rests on: from each output that counts for it (`asked_for`) or is
     shown whatever the status (a next step, a duty, a date), what it rests on (`_rests_on`), and
     the facts there to explain those (`_said_alongside`)."""
-    values = view.values
-    found = set(asked_for(view.trace, view.scheme_id, status, to_ask=False))
-    found.update(
-        f
-        for f in _shown_outputs(view.plan, view.scheme_id)
-        if (value := values.get(f)) is True or isinstance(value, dt.date)
-    )
+    outputs = [
+        *asked_for(view.trace, view.scheme_id, status, to_ask=False),
+        *(
+            f
+            for kind in SHOWN_OUTPUTS
+            for f in view.outputs.get(kind, ())
+            if (value := view.value(f)) is True or isinstance(value, dt.date)
+        ),
+    ]
+    found = set(outputs)
     todo = list(found)
-    memo = view._rests_on
     while todo:
-        fact = todo.pop()
-        for name in memo[fact] if fact in memo else _rests_on(view, fact):
+        for name in _rests_on(view, todo.pop()):
             if name not in found:
                 found.add(name)
                 todo.append(name)
@@ -805,26 +806,20 @@ def _bearing(view: _SchemeView, status: str) -> frozenset[str]:
 SHOWN_OUTPUTS = ("obligation", "next_step", "deadline", "discretion", "referral")
 
 
-@lru_cache(maxsize=64)
-def _shown_outputs(plan: Plan, scheme_id: str) -> tuple[str, ...]:
-    """A scheme's outputs shown whatever its status, when they hold or have a date."""
-    outputs = plan.scheme_outputs[scheme_id]
-    return tuple(f for kind in SHOWN_OUTPUTS for f in outputs.get(kind, ()))
-
-
 def _rests_on(view: _SchemeView, fact: str) -> tuple[str, ...]:
     """The derived facts a fact rests on directly (once per advice): what the rule that decided
     it read; for a fact no rule decided (a default, an open fact), what every rule that could
     decide it reads."""
-    rule = view.rule_of(fact)
-    cases = view.plan.cases
-    if rule is not None:
-        reads = cases.derived_read_by((rule,))
-    else:
-        step = view.trace.dated.steps[cases.index[fact]]
-        reads = cases.derived_read_by(tuple(c.rule for c in step.candidates))
-    view._rests_on[fact] = reads
-    return reads
+    memo = view._rests_on
+    if fact not in memo:
+        rule = view.rule_of(fact)
+        cases = view.plan.cases
+        if rule is not None:
+            memo[fact] = cases.derived_read_by((rule,))
+        else:
+            step = view.trace.dated.steps[cases.index[fact]]
+            memo[fact] = cases.derived_read_by(tuple(c.rule for c in step.candidates))
+    return memo[fact]
 
 
 def _said_alongside(view: _SchemeView, bearing: set[str]) -> frozenset[str]:

@@ -81,7 +81,6 @@ class _Search:
     # The amount figures unknown on the day (none while the rule base has every figure): a
     # branch that weighs one holds its range under the `cijfer:` name, read as the parameter.
     figures: tuple[str, ...] = ()
-    _choices: dict[str, Any] = field(default_factory=dict)  # per input: see `_choice`
 
     def dive(self, facts: dict[str, Any], unknown: Unknown) -> None:
         """Fail fast, before the search, with a few whole answers in one derivation each: every
@@ -126,17 +125,17 @@ class _Search:
     ) -> Any:
         """The outcome for one whole answer to what it waits on (see `dive`): each input's
         first value, or another where `turned` is None, or the value `turned` steps on."""
+        space: CaseSpace = self.trace.plan.cases
         branch, path = dict(facts), dict[str, Any]()
         result: Any = unknown
         while type(result) is Unknown and result.missing:
             sources = []
             for name in sorted(result.missing - path.keys()):
-                if name not in self._choices:
-                    self._choices[name] = self._choice(name)
-                if (choice := self._choices[name]) is None:
-                    continue
-                value, values, order = choice
-                if values is not None:
+                if (value := space.span(name)) is None:
+                    values = self._values(name)
+                    if not values:
+                        continue
+                    order = _open_first(self.trace, self.target, name, values)
                     value = self.hints.get(name, order[0])
                     if turned is None:
                         value = values[-1] if values[-1] != value else values[0]
@@ -154,18 +153,6 @@ class _Search:
                 # a whole answer reaches facts the search may never need: it teaches nothing
                 return NOT_DERIVED
         return result
-
-    def _choice(self, name: str) -> tuple[Any, Any, Any] | None:
-        """How a whole answer gives an input a value: its whole range at once (an amount), or
-        one of its values in the order that leaves the target open; None where it has neither.
-        The same throughout one search: worked out once per input."""
-        span = self.trace.plan.cases.span(name)
-        if span is not None:
-            return span, None, None
-        values = self._values(name)
-        if not values:
-            return None
-        return None, values, _open_first(self.trace, self.target, name, values)
 
     def explore(
         self,
