@@ -10,10 +10,10 @@ from typing import Any
 
 from engine.bundled import bundled_root
 from engine.check.checker import CheckedBook, check_book
-from engine.compile.plan import Plan
+from engine.compile.plan import Plan, content_hash
 from engine.errors import RulesError
 from engine.explain.advise import build_advice
-from engine.load.loader import load
+from engine.load.loader import RuleBook, load
 from engine.load.reform import apply_reform
 from engine.model.advice import Advice
 from engine.model.profile import Profile, profile_from_dict
@@ -21,39 +21,57 @@ from engine.run.evaluate import Trace
 from engine.run.members import run_household
 from engine.version import ENGINE_VERSION
 
-_plans: dict[tuple[str, str], Plan] = {}
+# Plans by rule base (folder, reforms in order) and the content hash of its files.
+_plans: dict[tuple[str, tuple[str, ...], str], Plan] = {}
 _plans_lock = threading.Lock()
 
 
 def check_rules(root: Path | str | None = None, reforms: Sequence[Path | str] = ()) -> CheckedBook:
     """Load a rule base, apply reforms in order, and check it; lists every problem found."""
-    book = load(Path(root) if root is not None else bundled_root())
-    for reform in reforms:
-        apply_reform(book, Path(reform))
-    return check_book(book)
+    return check_book(_read_book(root, reforms))
 
 
 def load_plan(root: Path | str | None = None, reforms: Sequence[Path | str] = ()) -> Plan:
     """Load, check and compile a rule base (the bundled one by default), with reforms.
 
-    Plans are cached by the content hash of their files, so a changed file gives a new plan.
+    The files are read each time, so a changed file gives a new plan. Files read before, with
+    the same bytes, give the plan compiled then: checking and compiling the same text again
+    could only give the same plan.
     """
-    checked = check_rules(root, reforms)
+    book = _read_book(root, reforms)
+    key = (str(book.root), tuple(str(r) for r in reforms), content_hash(book.texts))
+    # A file that could not be read is not in the hash: such a book is always checked.
+    if not book.problems:
+        with _plans_lock:
+            plan = _plans.get(key)
+        if plan is not None:
+            return plan
+    checked = check_book(book)
     if checked.errors:
         raise RulesError(checked.problems)
     plan = Plan(checked, ENGINE_VERSION)
-    key = (str(checked.book.root), plan.hash)
     with _plans_lock:
         return _plans.setdefault(key, plan)
 
 
+def _read_book(root: Path | str | None, reforms: Sequence[Path | str]) -> RuleBook:
+    book = load(Path(root) if root is not None else bundled_root())
+    for reform in reforms:
+        apply_reform(book, Path(reform))
+    return book
+
+
 _default_plan: Plan | None = None
+_default_lock = threading.Lock()
 
 
 def default_plan() -> Plan:
+    """The bundled plan, loaded once however many threads ask for it at once."""
     global _default_plan
     if _default_plan is None:
-        _default_plan = load_plan()
+        with _default_lock:
+            if _default_plan is None:
+                _default_plan = load_plan()
     return _default_plan
 
 

@@ -177,6 +177,31 @@ def test_eight_threads_loading_the_plan_at_once_get_one_plan(fresh_plans: None) 
     assert {id(p) for p in defaults} == {id(plans[0])}
 
 
+def test_eight_threads_asking_for_the_bundled_plan_at_once_load_it_once(
+    fresh_plans: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first advices of a service's threads wait for one load instead of each loading."""
+    checked = []
+    check_book = engine.api.check_book
+    monkeypatch.setattr(
+        engine.api, "check_book", lambda book: checked.append(1) or check_book(book)
+    )
+    barrier = threading.Barrier(THREADS)
+    plans: list[Any] = []
+
+    def work() -> None:
+        barrier.wait()
+        plans.append(engine.api.default_plan())
+
+    threads = [threading.Thread(target=work) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(plans) == THREADS and len({id(p) for p in plans}) == 1
+    assert len(checked) == 1
+
+
 def test_plan_date_cache_filled_by_many_threads_gives_one_view_per_key(fresh_plans: None) -> None:
     plan = engine.load_plan()
     barrier = threading.Barrier(THREADS)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from rulebase import FACTS, SCHEME, profile, rule, rules_file, write_base
+from support import ROOT
 
 import engine
 from engine.compile.plan import Plan
@@ -595,6 +596,37 @@ def test_a_changed_rules_file_gives_a_new_plan(tmp_path: Path) -> None:
     assert second.hash != first.hash
     assert engine.evaluate(profile(money=250), DAY, second).facts["rijk"] is False
     assert engine.evaluate(profile(money=250), DAY, first).facts["rijk"] is True
+
+
+def test_the_same_files_give_the_same_plan_and_a_file_that_cannot_be_read_is_refused(
+    tmp_path: Path,
+) -> None:
+    """load_plan reads the files each time: the same bytes give the plan compiled before; a
+    file added that cannot be read is refused, though the files that can are those of a plan
+    compiled before."""
+    first = plan_of(tmp_path, RICH)
+    assert engine.load_plan(tmp_path) is first
+    (tmp_path / "rules" / "x" / "kapot.yaml").write_text("rules: [\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"kapot\.yaml"):
+        engine.load_plan(tmp_path)
+    (tmp_path / "rules" / "x" / "kapot.yaml").unlink()
+    assert engine.load_plan(tmp_path) is first
+
+
+def test_one_plan_for_the_same_reforms_in_the_same_order_only(tmp_path: Path) -> None:
+    """Two reforms of one figure: the later one applied wins, so their order is a plan."""
+    example = ROOT / "examples" / "reforms" / "kostendelersnorm-vanaf-21.yaml"
+    text = example.read_text(encoding="utf-8")
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(text, encoding="utf-8")
+    b.write_text(text.replace("value: 21,", "value: 23,"), encoding="utf-8")
+    assert engine.load_plan(reforms=[a, b]) is engine.load_plan(reforms=[a, b])
+    day = dt.date(2026, 1, 15)
+    ages = {
+        order: engine.load_plan(reforms=order).on(day).params["kostendeler_minimumleeftijd"]
+        for order in ((a, b), (b, a))
+    }
+    assert ages == {(a, b): 23, (b, a): 21}
 
 
 def test_an_input_through_an_absent_person_is_not_derived_not_asked(example) -> None:

@@ -104,7 +104,7 @@ class Plan:
             raise RulesError(checked.problems)
         book = checked.book
         self.engine_version = engine_version
-        self.hash = _content_hash(book.texts)
+        self.hash = content_hash(book.texts)
         self.schemes: dict[str, LoadedScheme] = dict(book.schemes)
         self.parameters: dict[str, LoadedParameter] = dict(book.parameters)
         self.sources = dict(book.sources)
@@ -391,7 +391,8 @@ def _rule_hash(checked: CheckedRule) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
-def _content_hash(texts: list[tuple[str, bytes]]) -> str:
+def content_hash(texts: list[tuple[str, bytes]]) -> str:
+    """A rule base's files by name and bytes, as one hash (the plan's)."""
     digest = hashlib.sha256()
     for name, content in sorted(texts):
         digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(content).digest())
