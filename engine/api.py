@@ -13,7 +13,7 @@ from engine.check.checker import CheckedBook, check_book
 from engine.compile.plan import Plan, content_hash
 from engine.errors import RulesError
 from engine.explain.advise import build_advice
-from engine.load.loader import RuleBook, load
+from engine.load.loader import RuleBook, file_texts, load
 from engine.load.reform import apply_reform
 from engine.model.advice import Advice
 from engine.model.profile import Profile, profile_from_dict
@@ -35,21 +35,25 @@ def load_plan(root: Path | str | None = None, reforms: Sequence[Path | str] = ()
     """Load, check and compile a rule base (the bundled one by default), with reforms.
 
     The files are read each time, so a changed file gives a new plan. Files read before, with
-    the same bytes, give the plan compiled then: checking and compiling the same text again
-    could only give the same plan.
+    the same bytes, give the plan compiled then: parsing, checking and compiling the same
+    bytes again could only give the same plan.
     """
-    book = _read_book(root, reforms)
-    key = (str(book.root), tuple(str(r) for r in reforms), content_hash(book.texts))
-    # A file that could not be read is not in the hash: such a book is always checked.
-    if not book.problems:
+    folder = Path(root) if root is not None else bundled_root()
+    # Every file's bytes, unparsed, name the plan compiled from them before.
+    texts = file_texts(folder, [Path(r) for r in reforms])
+    key = None if texts is None else (str(folder), tuple(map(str, reforms)), content_hash(texts))
+    if key is not None:
         with _plans_lock:
             plan = _plans.get(key)
         if plan is not None:
             return plan
+    book = _read_book(folder, reforms)
     checked = check_book(book)
     if checked.errors:
         raise RulesError(checked.problems)
     plan = Plan(checked, ENGINE_VERSION)
+    if key is None or plan.hash != key[2]:
+        return plan  # what was parsed is not every file read above: a file changed or failed
     with _plans_lock:
         return _plans.setdefault(key, plan)
 

@@ -599,13 +599,15 @@ def test_a_changed_rules_file_gives_a_new_plan(tmp_path: Path) -> None:
 
 
 def test_the_same_files_give_the_same_plan_and_a_file_that_cannot_be_read_is_refused(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """load_plan reads the files each time: the same bytes give the plan compiled before; a
-    file added that cannot be read is refused, though the files that can are those of a plan
-    compiled before."""
+    """load_plan reads the files each time: the same bytes give the plan compiled before,
+    without parsing them again; a file added that cannot be read is refused, though the files
+    that can are those of a plan compiled before."""
     first = plan_of(tmp_path, RICH)
-    assert engine.load_plan(tmp_path) is first
+    with monkeypatch.context() as patched:
+        patched.setattr(engine.api, "load", lambda root: pytest.fail("parsed again"))
+        assert engine.load_plan(tmp_path) is first
     (tmp_path / "rules" / "x" / "kapot.yaml").write_text("rules: [\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"kapot\.yaml"):
         engine.load_plan(tmp_path)

@@ -90,6 +90,7 @@ def test_an_unwritable_cache_costs_only_speed(
     blocked = tmp_path / "a-file"
     blocked.write_text("", encoding="utf-8")
     monkeypatch.setenv("ENGINE_CACHE_DIR", str(blocked))  # its rules/ folder cannot be made
+    monkeypatch.setattr(engine.api, "_plans", {})  # no plan compiled before: parse the files
     assert engine.load_plan().hash == engine.load_plan(ROOT).hash
 
 
@@ -117,8 +118,13 @@ def test_a_profile_is_never_kept(cache: Path) -> None:
     assert not cache.exists() or not list(cache.glob("*.json"))
 
 
-def test_a_plan_from_the_cache_is_the_same_plan(cache: Path) -> None:
+def test_a_plan_from_the_cache_is_the_same_plan(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine.api, "_plans", {})  # no plan compiled before: parse the files
     parsed = engine.load_plan(ROOT)
+    monkeypatch.setattr(engine.api, "_plans", {})  # again, from the parsed documents kept
     kept = engine.load_plan(ROOT)
+    assert kept is not parsed
     assert kept.hash == parsed.hash and list(kept.order) == list(parsed.order)
     assert len(list(cache.glob("*.json"))) == len(RULES_FILES)

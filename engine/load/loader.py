@@ -116,9 +116,10 @@ def load(root: Path) -> RuleBook:
             )
     if book.problems:
         return book
-    for path in sorted(schemes_dir.glob("*.yaml")):
+    schemes, municipalities, rules = _files(root)
+    for path in schemes:
         _load_scheme_file(book, path)
-    for path in sorted((schemes_dir / "gemeenten").glob("*.yaml")):
+    for path in municipalities:
         _load_municipality_file(book, path)
     if not (rules_dir / FACTS_FILE).is_file():
         book.problem(
@@ -126,14 +127,36 @@ def load(root: Path) -> RuleBook:
         )
     # A facts.yaml anywhere under rules/ declares input facts (a scheme keeps its own beside
     # its rules); every other file holds derived facts and rules.
-    paths = sorted(rules_dir.rglob("*.yaml"))
-    for path in paths:
+    for path in rules:
         if path.name == FACTS_FILE:
             _load_facts_file(book, path)
-    for path in paths:
+    for path in rules:
         if path.name != FACTS_FILE:
             _load_rules_file(book, path)
     return book
+
+
+def _files(root: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """The schemes, municipalities and rules files `load` reads."""
+    schemes_dir = root / "schemes"
+    return (
+        sorted(schemes_dir.glob("*.yaml")),
+        sorted((schemes_dir / "gemeenten").glob("*.yaml")),
+        sorted((root / "rules").rglob("*.yaml")),
+    )
+
+
+def file_texts(root: Path, others: list[Path]) -> list[tuple[str, bytes]] | None:
+    """The (name, bytes) of every file `load` reads under `root`, and of `others` (reforms),
+    named as in `RuleBook.texts`, without parsing them; None if one cannot be read."""
+    book = RuleBook(root=root)
+    try:
+        return [
+            (_display(book, path), path.read_bytes())
+            for path in [*(p for group in _files(root) for p in group), *others]
+        ]
+    except OSError:
+        return None
 
 
 def _display(book: RuleBook, path: Path) -> str:
