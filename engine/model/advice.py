@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializeAsAny
 
 Status = Literal["eligible", "not_eligible", "undetermined", "refer"]
-Value = bool | int | Decimal | dt.date | str | None
+# A fact's or figure's value. Validated as one of these; written by its own type, which gives
+# the same JSON a third as fast as trying each type of the union in turn.
+Value = SerializeAsAny[bool | int | Decimal | dt.date | str | None]
 
 
 class Out(BaseModel):
