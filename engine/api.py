@@ -47,7 +47,7 @@ def load_plan(root: Path | str | None = None, reforms: Sequence[Path | str] = ()
             plan = _plans.get(key)
         if plan is not None:
             return plan
-    book = _read_book(folder, reforms)
+    book = _read_book(folder, reforms, dict(texts or []))
     checked = check_book(book)
     if checked.errors:
         raise RulesError(checked.problems)
@@ -58,8 +58,12 @@ def load_plan(root: Path | str | None = None, reforms: Sequence[Path | str] = ()
         return _plans.setdefault(key, plan)
 
 
-def _read_book(root: Path | str | None, reforms: Sequence[Path | str]) -> RuleBook:
-    book = load(Path(root) if root is not None else bundled_root())
+def _read_book(
+    root: Path | str | None,
+    reforms: Sequence[Path | str],
+    read_before: dict[str, bytes] | None = None,
+) -> RuleBook:
+    book = load(Path(root) if root is not None else bundled_root(), read_before)
     for reform in reforms:
         apply_reform(book, Path(reform))
     return book

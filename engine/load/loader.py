@@ -100,14 +100,17 @@ class RuleBook:
     texts: list[tuple[str, bytes]] = field(
         default_factory=list
     )  # (relative path, bytes) for hashing
+    # Bytes already read (file_texts), by the same names: parsed instead of reading again.
+    read_before: dict[str, bytes] = field(default_factory=dict)
 
     def problem(self, location: Location, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(location, message, severity))
 
 
-def load(root: Path) -> RuleBook:
-    """Load the rule base under `root` (a folder holding `rules/` and `schemes/`)."""
-    book = RuleBook(root=root)
+def load(root: Path, read_before: dict[str, bytes] | None = None) -> RuleBook:
+    """Load the rule base under `root` (a folder holding `rules/` and `schemes/`);
+    `read_before`: files' bytes already read, by name (`file_texts`)."""
+    book = RuleBook(root=root, read_before=dict(read_before or {}))
     rules_dir, schemes_dir = root / "rules", root / "schemes"
     for folder in (rules_dir, schemes_dir):
         if not folder.is_dir():
@@ -150,13 +153,14 @@ def file_texts(root: Path, others: list[Path]) -> list[tuple[str, bytes]] | None
     """The (name, bytes) of every file `load` reads under `root`, and of `others` (reforms),
     named as in `RuleBook.texts`, without parsing them; None if one cannot be read."""
     book = RuleBook(root=root)
+    texts = []
     try:
-        return [
-            (_display(book, path), path.read_bytes())
-            for path in [*(p for group in _files(root) for p in group), *others]
-        ]
-    except OSError:
+        for path in [*(p for group in _files(root) for p in group), *others]:
+            name = _display(book, path)
+            texts.append((name, read_file_bytes(path, name)))
+    except (OSError, YamlError):  # too large, not a file, unreadable: load() says which
         return None
+    return texts
 
 
 def _display(book: RuleBook, path: Path) -> str:
@@ -173,7 +177,9 @@ def _read(book: RuleBook, path: Path, model: type[BaseModel]) -> tuple[Any, Any,
     """
     name = _display(book, path)
     try:
-        data = read_file_bytes(path, name)  # read once: these bytes are parsed and hashed
+        data = book.read_before.pop(name, None)
+        if data is None:
+            data = read_file_bytes(path, name)  # read once: these bytes are parsed and hashed
         document = read_rules_yaml(data, name)
     except YamlError as exc:
         book.problems.append(exc.problem)
