@@ -15,6 +15,7 @@ import re
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, get_args
 
 from engine.check.checker import MUNICIPALITY_FACT, CheckedBook, CheckedRule
@@ -56,7 +57,13 @@ class Rule:
     reads: tuple[str, ...]
     reads_scalar: tuple[str, ...]  # the reads that are not collections, for explanations
     location: Location
-    content_hash: str  # changes whenever anything in the rule's definition changes
+    compiled_from: CheckedRule
+
+    @cached_property
+    def content_hash(self) -> str:
+        """Changes whenever anything in the rule's definition changes. Made when a receipt
+        first names the rule: most of a plan's load would otherwise be spent on hashes."""
+        return _rule_hash(self.compiled_from)
 
     def applies_on(self, day: dt.date) -> bool:
         return self.valid is None or self.valid.contains(day)
@@ -376,7 +383,7 @@ def _compile_rule(checked: CheckedRule, book: CheckedBook) -> Rule:
             sorted(n for n in checked.reads if not scope.names[n].type.startswith("collection["))
         ),
         location=checked.rule.location,
-        content_hash=_rule_hash(checked),
+        compiled_from=checked,
     )
 
 
