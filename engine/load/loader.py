@@ -109,8 +109,8 @@ class RuleBook:
 
 def load(root: Path, read_before: dict[str, bytes] | None = None) -> RuleBook:
     """Load the rule base under `root` (a folder holding `rules/` and `schemes/`);
-    `read_before`: files' bytes already read, by name (`file_texts`)."""
-    book = RuleBook(root=root, read_before=dict(read_before or {}))
+    `read_before`: files' bytes already read, by name (`file_texts`), taken over."""
+    book = RuleBook(root=root, read_before=read_before or {})
     rules_dir, schemes_dir = root / "rules", root / "schemes"
     for folder in (rules_dir, schemes_dir):
         if not folder.is_dir():
