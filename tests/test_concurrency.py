@@ -23,6 +23,7 @@ import functools
 import hashlib
 import random
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -98,6 +99,21 @@ def _digest(advice: Advice) -> str:
     return hashlib.sha256(advice.to_json().encode()).hexdigest()
 
 
+def _together(work: Callable[[int], None]) -> None:
+    """`work(index)` in THREADS threads that start at once (a barrier), and wait for them all."""
+    barrier = threading.Barrier(THREADS)
+
+    def start(index: int) -> None:
+        barrier.wait()
+        work(index)
+
+    threads = [threading.Thread(target=start, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 @pytest.fixture
 def fresh_plans(monkeypatch: pytest.MonkeyPatch) -> None:
     """No plan loaded yet: the first callers load it and fill its date caches together."""
@@ -120,7 +136,6 @@ def test_eight_threads_give_the_sequential_results(shard: int, fresh_plans: None
     engine.api._plans.clear()
     engine.api._default_plan = None
 
-    barrier = threading.Barrier(THREADS)
     results: dict[int, list[tuple[int, Any]]] = {}
     errors: list[BaseException] = []
 
@@ -129,7 +144,6 @@ def test_eight_threads_give_the_sequential_results(shard: int, fresh_plans: None
         random.Random(index).shuffle(order)
         done: list[tuple[int, Any]] = []
         try:
-            barrier.wait()
             for i in order:
                 profile, day = cases[i]
                 done.append((i, _full(profile, day)))
@@ -137,11 +151,7 @@ def test_eight_threads_give_the_sequential_results(shard: int, fresh_plans: None
             errors.append(exc)
         results[index] = done
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _together(work)
     assert errors == []
     assert sorted(results) == list(range(THREADS))
     advised = sorted(i for done in results.values() for i, _ in done)
@@ -158,20 +168,14 @@ def test_eight_threads_give_the_sequential_results(shard: int, fresh_plans: None
 
 @pytest.mark.slow
 def test_eight_threads_loading_the_plan_at_once_get_one_plan(fresh_plans: None) -> None:
-    barrier = threading.Barrier(THREADS)
     plans: list[Any] = []
     defaults: list[Any] = []
 
-    def work() -> None:
-        barrier.wait()
+    def work(_: int) -> None:
         plans.append(engine.load_plan())
         defaults.append(engine.api.default_plan())
 
-    threads = [threading.Thread(target=work) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _together(work)
     assert len(plans) == len(defaults) == THREADS
     assert len({id(p) for p in plans}) == 1
     assert {id(p) for p in defaults} == {id(plans[0])}
@@ -186,40 +190,23 @@ def test_eight_threads_asking_for_the_bundled_plan_at_once_load_it_once(
     monkeypatch.setattr(
         engine.api, "check_book", lambda book: checked.append(1) or check_book(book)
     )
-    barrier = threading.Barrier(THREADS)
     plans: list[Any] = []
-
-    def work() -> None:
-        barrier.wait()
-        plans.append(engine.api.default_plan())
-
-    threads = [threading.Thread(target=work) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _together(lambda _: plans.append(engine.api.default_plan()))
     assert len(plans) == THREADS and len({id(p) for p in plans}) == 1
     assert len(checked) == 1
 
 
 def test_plan_date_cache_filled_by_many_threads_gives_one_view_per_key(fresh_plans: None) -> None:
     plan = engine.load_plan()
-    barrier = threading.Barrier(THREADS)
     seen: list[tuple[tuple[dt.date, str | None], Any]] = []
     keys = [(day, m) for day in PEILDATA for m in ("kerkrade", "westland", None)]
+    orders = [random.Random(index).sample(keys, len(keys)) for index in range(THREADS)]
 
     def work(index: int) -> None:
-        order = keys[:]
-        random.Random(index).shuffle(order)
-        barrier.wait()
-        for day, municipality in order:
+        for day, municipality in orders[index]:
             seen.append(((day, municipality), plan.on(day, municipality)))
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _together(work)
     assert len(seen) == THREADS * len(keys)
     for (day, municipality), view in seen:
         assert view.peildatum == day and view.municipality == municipality
