@@ -266,3 +266,27 @@ def test_at_the_prompt_a_no_to_the_group_answers_each_of_its_questions() -> None
     exclusions = session.profile["members"][0]["exclusions"]
     assert exclusions and set(exclusions.values()) == {False}
     assert sum("Geldt een van deze situaties voor u?" in p for p in asked) == 1
+
+
+@pytest.mark.parametrize(
+    ("others", "listed"),
+    [
+        ([{"id": "b", "role": "partner", "birth_date": "1991-05-01"}], False),  # a couple
+        ([], False),  # a single person without children
+        ([{"id": "k", "role": "child", "birth_date": "2020-02-01"}], True),  # a single parent
+    ],
+    ids=["couple", "single", "single-parent"],
+)
+def test_a_situation_no_answer_can_bring_to_bear_is_not_listed(
+    others: list[dict[str, str]], listed: bool
+) -> None:
+    """Art. 13 lid 2 onder b Participatiewet: unpaid leave excludes from bijstand, except the
+    leave of a single parent under chapter 6 Wazo. For anyone but a single parent that leave can
+    change no outcome, so the group does not ask about it; the other situations it still lists."""
+    profile = copy.deepcopy(START)
+    profile["members"] += others
+    group = _group_question(engine.advise(profile, DAY).questions)
+    parts = {p.fact for p in group.parts}
+    assert ("wazo_verlof_aanvrager" in parts) is listed
+    assert {"gedetineerd_aanvrager", "onbetaald_verlof_aanvrager"} <= parts
+    assert ("Wazo" in group.text) is listed

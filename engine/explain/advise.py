@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
 
 from engine.compile.plan import POLICY_PREFIX, Plan, Rule, figure_gap_from, not_asked
@@ -76,7 +76,7 @@ def build_advice(trace: Trace, lang: str = "nl") -> Advice:
             for member, word in _member_words(list(trace.members.values()), lang).items()
         },
         _urgent_schemes(trace),
-        partial(_unanswered, trace),
+        _Unanswered(trace),
     )
     receipt = _receipt(trace, lang)
     policy = plan.municipalities.get(trace.dated.municipality or "")
@@ -219,11 +219,34 @@ def _urgent_facts(plan: Plan) -> tuple[tuple[str, str | None], ...]:
     return tuple((name, fact.scheme) for name, fact in plan.derived.items() if fact.spec.urgent)
 
 
-def _unanswered(trace: Trace, fact: str, member: str | None) -> bool:
-    """Whether an input is open in the household's run, or in a member's own."""
-    run = trace if member is None else trace.members.get(member)
-    value = run.facts.get(fact) if run is not None else None
-    return type(value) is Unknown and bool(value.missing)
+class _Unanswered:
+    """Whether an input is open in the household's run, or in a member's own, and an open fact
+    there still reads it. One that no answer can bring to bear is not open for the asking: the
+    Wazo leave of a single parent (art. 13 lid 2 onder b) is never put to a couple."""
+
+    def __init__(self, trace: Trace):
+        self.trace = trace
+        self.read: dict[str | None, frozenset[str]] = {}  # per member: what open facts read
+
+    def __call__(self, fact: str, member: str | None) -> bool:
+        run = self.trace if member is None else self.trace.members.get(member)
+        value = run.facts.get(fact) if run is not None else None
+        if run is None or type(value) is not Unknown or not value.missing:
+            return False
+        if member not in self.read:
+            self.read[member] = _read_while_open(run)
+        return fact in self.read[member]
+
+
+def _read_while_open(run: Trace) -> frozenset[str]:
+    """The inputs that the derived facts still open in a run wait on (three-valued logic: an
+    input a rule passed by, because what it was and-ed with is known false, is not among them)."""
+    derived = run.plan.derived
+    read: set[str] = set()
+    for name, value in run.facts.items():
+        if type(value) is Unknown and name in derived:
+            read |= value.missing
+    return frozenset(read)
 
 
 def _asks(trace: Trace, schemes: list[SchemeAdvice]) -> dict[tuple[str, str | None], Ask]:

@@ -24,9 +24,11 @@ cannot change anything; gaps in local policy are never put to the citizen. The o
 Two or more open yes/no questions of one group (the exclusions of art. 13 Participatiewet, for
 one member) are asked as one, where the first of them stands: "Geldt een van deze situaties
 voor u? U bent gedetineerd; ...". Most people answer "no" once instead of eight times. The
-question lists every situation of the group still unanswered for that member, also those no
-outcome waits on yet, so that one "no" settles the group and it is never asked again; after a
-"yes", only those an outcome waits on are asked one by one.
+question lists every situation of the group still unanswered for that member that an open fact
+still reads, also those no outcome waits on yet, so that one "no" settles the group and it is
+never asked again; after a "yes", only those an outcome waits on are asked one by one. A
+situation no answer can bring to bear is not listed: a couple is not asked about the leave of a
+single parent.
 """
 
 from __future__ import annotations
