@@ -122,8 +122,7 @@ def cmd_population(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from engine.batch import run_batch
-    from engine.checkpoint import BatchInterrupted
+    from engine.batch import BatchInterrupted, run_batch
     from engine.diff import resolve
     from engine.explain.format import money
     from engine.explain.why_open import reason_text

@@ -35,7 +35,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from engine.batch import CHUNK, RESULT_SCHEMA, BatchSummary, chunk_results, writer
+from engine.batch.results import RESULT_SCHEMA, BatchSummary
+from engine.batch.run import CHUNK, chunk_results, writer
 from engine.compile.plan import Plan
 from engine.diff import resolve
 from engine.errors import EngineError

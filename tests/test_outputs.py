@@ -148,8 +148,7 @@ def _interrupting_after(chunks: int):
 def test_an_interrupted_batch_resumes_to_the_results_of_a_whole_run(
     tmp_path: Path, suffix: str
 ) -> None:
-    from engine.batch import BatchSummary
-    from engine.checkpoint import BatchInterrupted
+    from engine.batch import BatchInterrupted, BatchSummary
 
     population = tmp_path / "pop.parquet"
     write_population(population, 400, 4, DAY)
@@ -173,7 +172,7 @@ def test_an_interrupted_batch_resumes_to_the_results_of_a_whole_run(
 
 
 def test_resume_refuses_another_population_or_nothing_to_resume(tmp_path: Path) -> None:
-    from engine.checkpoint import BatchInterrupted, ResumeError
+    from engine.batch import BatchInterrupted, ResumeError
 
     population = tmp_path / "pop.parquet"
     write_population(population, 300, 4, DAY)

@@ -1,6 +1,6 @@
 """A chunk of household-table rows evaluated by the vector backend, as batch result columns.
 
-The rows come out in the order `engine.batch.result_rows` gives them (per household, its
+The rows come out in the order `engine.batch.native.result_rows` gives them (per household, its
 schemes in plan order), so that results are identical whichever backend made them. A row that
 would not validate as a profile goes the native way, which names the field at fault.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -18,14 +17,13 @@ import pyarrow as pa
 from engine.backends.vector.columns import falses
 from engine.backends.vector.evaluate import Batch, evaluate_batch, open_rows, scheme_columns
 from engine.backends.vector.table_inputs import VALIDATED, read_table, valid_rows
+from engine.batch.native import result_rows
+from engine.batch.results import BatchSummary
 from engine.compile.plan import DatedPlan, Plan
 from engine.errors import EvaluationError
 from engine.explain.why_open import REFERRAL, unset_figures
 from engine.load.loader import municipality_key
 from engine.population.table import INVALID, rows_of
-
-if TYPE_CHECKING:
-    from engine.batch import BatchSummary
 
 
 def _open_on_facts(plan: Plan, part: Batch) -> np.ndarray:
@@ -65,8 +63,6 @@ def vector_result_batch(
     summary: BatchSummary,
     schema: pa.Schema,
 ) -> pa.RecordBatch:
-    from engine.batch import result_rows
-
     n, schemes = batch.num_rows, list(plan.schemes)
     k = len(schemes)
     columns = {

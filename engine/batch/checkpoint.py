@@ -20,13 +20,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from engine.batch.results import BatchSummary, read_results_table
 from engine.errors import EngineError
 from engine.files import read_bytes, write_text
 
 if TYPE_CHECKING:
-    import pyarrow as pa
-
-    from engine.batch import BatchSummary
     from engine.compile.plan import Plan
 
 MAX_ABOUT_BYTES = 10_000_000
@@ -97,10 +98,6 @@ def discard(out: Path) -> None:
 
 def result_batches(path: Path) -> Iterator[pa.RecordBatch]:
     """The kept results, batch by batch."""
-    import pyarrow.parquet as pq
-
-    from engine.batch import read_results_table
-
     if path.suffix == ".parquet":
         yield from pq.ParquetFile(path).iter_batches()
     else:
@@ -118,8 +115,6 @@ def _dump(summary: BatchSummary) -> dict[str, Any]:
 
 
 def _load(data: dict[str, Any]) -> BatchSummary:
-    from engine.batch import BatchSummary
-
     return BatchSummary(
         households=data["households"],
         invalid=data["invalid"],
