@@ -48,7 +48,7 @@ print(json.dumps({"wall": wall, "seconds": summary.seconds, "households": summar
 DASK = """
 import datetime as dt, json, resource, sys, time
 from pathlib import Path
-from engine.distributed import run_distributed
+from engine.batch.distributed import run_distributed
 if __name__ == "__main__":
     start = time.perf_counter()
     summary = run_distributed(

@@ -141,7 +141,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     plan = resolve(args.rules)  # also names the reasons in the summary
     with progress_bar("households evaluated", total, args.progress) as advance:
         if args.dask:
-            from engine.distributed import run_distributed
+            from engine.batch.distributed import run_distributed
 
             summary = run_distributed(
                 args.population,

@@ -16,16 +16,16 @@ import pyarrow.parquet as pq
 import pytest
 from support import PEILDATUM, ROOT
 
-import engine.distributed as distributed
+import engine.batch.distributed as distributed
 from engine.batch import BatchSummary, read_results, run_batch
-from engine.diff import resolve
-from engine.distributed import (
+from engine.batch.distributed import (
     DistributedError,
     PlanMismatchError,
     evaluate_partition,
     run_distributed,
     worker_plan,
 )
+from engine.diff import resolve
 from engine.population.generate import write_population
 from engine.population.table import COLUMNS, PopulationError
 
