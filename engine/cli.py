@@ -230,8 +230,8 @@ def _print_mutants(plan: Plan, scenarios: list) -> None:
 
 
 def cmd_intake(args: argparse.Namespace) -> int:
-    from engine.conversation import WORDS, converse, household_photo
     from engine.intake import IntakeSession
+    from engine.intake.conversation import WORDS, converse, household_photo
     from engine.load.yaml_source import read_yaml_file
 
     start = None

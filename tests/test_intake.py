@@ -14,7 +14,7 @@ import pytest
 from support import ROOT, load_example
 
 import engine
-from engine.intake import AnswerError, IntakeSession, parse_answer
+from engine.intake.session import AnswerError, IntakeSession, parse_answer
 from engine.model.advice import Question
 
 DAY = dt.date(2026, 1, 15)

@@ -43,7 +43,7 @@ from engine.errors import EvaluationError, ProfileError
 from engine.explain.html import advice_html
 from engine.explain.markdown import advice_markdown
 from engine.explain.text import advice_text
-from engine.intake import ASK_AGAIN, AnswerError, IntakeSession
+from engine.intake.session import ASK_AGAIN, AnswerError, IntakeSession
 from engine.model.profile import profile_from_file
 from engine.population.table import COLUMNS, LIST_COLUMNS, REQUIRED_COLUMNS
 from engine.replay import ReplayError, replay

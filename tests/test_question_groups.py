@@ -247,7 +247,7 @@ def test_a_group_declared_in_two_facts_files_is_refused(tmp_path: Path) -> None:
 
 
 def test_at_the_prompt_a_no_to_the_group_answers_each_of_its_questions() -> None:
-    from engine.conversation import converse
+    from engine.intake.conversation import converse
 
     start = {**START, "members": [*START["members"], {"id": "p", "role": "partner"}]}
     session = IntakeSession(start, DAY)

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from engine.compile.plan import Plan
 from engine.errors import EvaluationError
-from engine.intake import ASK_AGAIN, AnswerError, IntakeSession
+from engine.intake.session import ASK_AGAIN, AnswerError, IntakeSession
 from engine.model.advice import Advice, Question
 from engine.model.profile import Profile
 from engine.service.body import (

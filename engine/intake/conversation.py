@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.explain.format import money
-from engine.intake import ASK_AGAIN, NO, YES, AnswerError, IntakeSession
+from engine.intake.session import ASK_AGAIN, NO, YES, AnswerError, IntakeSession
 from engine.model.advice import Question
 from engine.values import age_on
 
