@@ -14,6 +14,7 @@ from support import load_example
 import engine
 from engine.explain.html import advice_html
 from engine.explain.markdown import advice_markdown
+from engine.explain.text import advice_text
 
 DAY = dt.date(2026, 1, 15)
 
@@ -141,3 +142,24 @@ def test_markdown_has_every_scheme_and_the_receipt() -> None:
     for scheme in advice.household_schemes:  # other members' outcomes: JSON only (issue 23)
         assert f"## {scheme.name}:" in markdown
     assert advice.receipt.plan_hash in markdown
+
+
+def test_the_rule_that_decided_no_is_said_once_and_kept_in_the_json() -> None:
+    """The rule that excluded is both a decisive condition ("Waarom niet") and an applied rule
+    ("Waarom"): the renderings say it once; the JSON keeps both lists whole."""
+    advice = engine.advise(load_example(), DAY)
+    refused = [s for s in advice.household_schemes if s.status == "not_eligible"]
+    assert refused
+    pages = {
+        "text": advice_text(advice),
+        "markdown": advice_markdown(advice),
+        "html": unescape(advice_html(advice)),
+    }
+    for scheme in refused:
+        assert scheme.decisive_conditions
+        for condition in scheme.decisive_conditions:
+            if condition.rule in {r.rule for r in scheme.explanation}:
+                both = [r for r in scheme.explanation if r.rule == condition.rule]
+                assert any(r.text == condition.text for r in both)  # in the JSON twice
+            for kind, page in pages.items():
+                assert page.count(condition.text) == 1, (kind, scheme.scheme, condition.text)

@@ -14,7 +14,7 @@ import jinja2
 
 from engine.explain.format import day, money
 from engine.explain.markdown import TITLE, WORDS, household_words
-from engine.explain.text import HEAD, PERIOD, amount_words
+from engine.explain.text import HEAD, PERIOD, amount_words, why_further
 from engine.model.advice import Advice
 
 
@@ -42,5 +42,6 @@ def advice_html(advice: Advice) -> str:
         day=lambda d: day(d, lang),
         money=lambda a: money(a, lang),
         amount_words=lambda scheme: amount_words(scheme, lang),
+        why_further=why_further,
         household_words=lambda household: household_words(household, lang),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.explain.format import day
-from engine.explain.text import HEAD, amount_words
+from engine.explain.text import HEAD, amount_words, why_further
 from engine.model.advice import Advice, Household, SchemeAdvice
 
 TITLE = {"nl": "Advies", "en": "Advice"}
@@ -120,5 +120,5 @@ def _scheme(scheme: SchemeAdvice, lang: str) -> list[str]:
     section(head["missing"], scheme.missing_questions)
     section(head["policy"], scheme.policy_gap_labels)
     section(head["not_in_rules"], scheme.not_in_rules)
-    section(head["why"], [f"{r.text} ({r.citation.label})" for r in scheme.explanation])
+    section(head["why"], [f"{r.text} ({r.citation.label})" for r in why_further(scheme)])
     return lines

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.explain.format import day, money
-from engine.model.advice import Advice, SchemeAdvice
+from engine.model.advice import Advice, AppliedRule, SchemeAdvice
 
 ASK_FIRST = 5  # the questions shown in the text; the JSON has them all
 
@@ -121,6 +121,13 @@ def amount_words(scheme: SchemeAdvice, lang: str) -> str | None:
     return f"{words} {PERIOD[lang][scheme.amount_period]}"
 
 
+def why_further(scheme: SchemeAdvice) -> list[AppliedRule]:
+    """The rules applied, less those "Waarom niet" already gives: the rule that excluded is both
+    a decisive condition and an applied rule, and is said once (the JSON keeps both lists)."""
+    said = {(c.rule, c.text) for c in scheme.decisive_conditions}
+    return [r for r in scheme.explanation if (r.rule, r.text) not in said]
+
+
 def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
     head = HEAD[lang]
     status = scheme.status_text
@@ -150,7 +157,7 @@ def _scheme_text(scheme: SchemeAdvice, lang: str) -> list[str]:
     section(head["settled"], scheme.settled_over)
     if scheme.bound_reached:
         lines.append(head["bounded"])
-    section(head["why"], [f"{r.text} ({r.citation.label})" for r in scheme.explanation])
+    section(head["why"], [f"{r.text} ({r.citation.label})" for r in why_further(scheme)])
     section(head["duties"], [o.text for o in scheme.obligations])
     section(head["steps"], [s.text for s in scheme.next_steps])
     section(head["bring"].format(body=scheme.refer_to), scheme.bring)
