@@ -45,7 +45,7 @@ def scheduler() -> Iterator[str]:
         n_workers=2,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",  # a free port: two Dask tests at once never share 8787
         silence_logs=logging.ERROR,
     ) as cluster:
         yield cluster.scheduler_address

@@ -23,7 +23,6 @@ import math
 import threading
 import time
 import uuid
-import warnings
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError
@@ -258,15 +257,13 @@ def _connect(scheduler: str | None, workers: int, timeout: float) -> Iterator[An
     cluster = None
     try:
         if scheduler is None:
-            with warnings.catch_warnings():  # its (unused) HTTP port moves if 8787 is taken
-                warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
-                cluster = LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",  # its (unused) HTTP server on a free port, never 8787's
+                silence_logs=logging.ERROR,
+            )
             client = Client(cluster, set_as_default=False)
         else:
             client = Client(scheduler, timeout=timeout, set_as_default=False)
