@@ -13,8 +13,8 @@ from support import EXAMPLE
 import engine
 from benchmarks.bench_advice import FIRST_CONVERSATION
 from benchmarks.intake_length import households
-from engine.explain.advise import _terms_in as terms_in
 from engine.explain.format import fill
+from engine.explain.glossary import terms_in
 from engine.explain.html import advice_html
 from engine.explain.markdown import advice_markdown
 from engine.explain.text import advice_text

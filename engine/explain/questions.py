@@ -42,6 +42,7 @@ from typing import Any
 from engine.compile.plan import Plan
 from engine.explain.format import lower_first
 from engine.model.advice import Question
+from engine.model.profile import Role
 
 _ITEM = re.compile(r"^(?P<collection>\w+)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
 ITEM_PREFIX = {"nl": "Over {label} nummer {number}: ", "en": "About {label} number {number}: "}
@@ -323,3 +324,24 @@ def _item_field(plan: Plan, item: re.Match[str]) -> tuple[Any, Any]:
     """A list item's field (`kinderen[0].geboortedatum`): its list and the field's spec."""
     collection = plan.collections[item["collection"]]
     return collection, plan.records[collection.record][item["field"]].spec
+
+
+ASK_MEMBER = {"nl": "Over uw {who}: ", "en": "About your {who}: "}
+
+
+def in_household(
+    plan: Plan, fact: str, member: str, role: str | None
+) -> tuple[str, str | None] | None:
+    """A fact missing in a member's view, as the household's question or the member's own."""
+    path = "(item)" if "[" in fact else plan.source_path(fact)  # a list item: no path of its own
+    root, _, rest = path.partition(".")
+    partner = role == Role.partner.value
+    if root == "applicant":
+        twin = fact.removesuffix("_aanvrager") + "_partner"
+        if partner and fact.endswith("_aanvrager") and plan.source_path(twin) == f"partner.{rest}":
+            return twin, None
+        return fact, member
+    if root == "partner":  # in the partner's view: the applicant
+        twin = fact.removesuffix("_partner") + "_aanvrager"
+        return (twin, None) if plan.source_path(twin) == f"applicant.{rest}" else None
+    return (fact, None) if partner else None  # the household's own, shared only with a partner

@@ -1,6 +1,6 @@
 """Why a scheme stays open or is referred, for a population: a few names a summary can count.
 
-An advice explains an open outcome fully (engine/explain/advise.py). Over a population a
+An advice explains an open outcome fully (engine/explain/scheme.py). Over a population a
 policy maker needs counts: how many households a scheme leaves undetermined or refers, and
 why. Each open or referred status gives one or more reasons:
 
