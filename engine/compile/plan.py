@@ -18,7 +18,9 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, get_args
 
-from engine.check.checker import MUNICIPALITY_FACT, CheckedBook, CheckedRule
+from engine.check.checker import CheckedBook
+from engine.check.declarations import MUNICIPALITY_FACT
+from engine.check.rules import CheckedRule
 from engine.compile.cases import CaseSpace
 from engine.errors import EvaluationError, Location, RulesError
 from engine.lang import ir
