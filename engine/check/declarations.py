@@ -12,7 +12,7 @@ from engine.errors import Location, Problem
 from engine.lang.types import Declared, Scope
 from engine.load.loader import LoadedFact, RuleBook
 from engine.model.profile import Profile
-from engine.run.profile_facts import PathError, check_scalar_path, item_type
+from engine.model.profile_paths import PathError, check_scalar_path, item_type
 
 BUILTINS = {"peildatum": Declared("date", kind="builtin")}
 

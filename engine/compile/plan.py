@@ -27,7 +27,7 @@ from engine.lang import ir
 from engine.lang.compile import Closure, compile_expr
 from engine.load.loader import LoadedFact, LoadedMunicipality, LoadedParameter, LoadedScheme
 from engine.load.specs import Citation, FactSpec, OutputKind, ParameterValue, Texts, Window
-from engine.run.profile_facts import Getter, collection_getter, root_of, scalar_getter
+from engine.model.profile_paths import Getter, collection_getter, root_of, scalar_getter
 from engine.values import FIGURE_PREFIX, Unknown
 
 DATE_CACHE_SIZE = 1024
