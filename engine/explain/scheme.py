@@ -49,27 +49,6 @@ from engine.run.evaluate import DEFAULT, Trace
 from engine.values import FIGURE_PREFIX, Unknown, to_cents
 
 
-def _as_asked(view: SchemeView, facts: list[str]) -> list[str]:
-    """The questions for facts of a member's outcome as the intake asks them (`in_household`):
-    what the household's own questions cover in the household's words ("Welke nationaliteit
-    heeft uw partner?", "Welke inkomsten heeft u?"), the rest about the member ("Over uw
-    medebewoner: Heeft u ...?"). The member's "u" is for the explanation; a question's "u" is
-    whom the klantmanager asks, as everywhere else."""
-    run, plan, lang = view.trace, view.plan, view.lang
-    household, own = [], []
-    for fact in facts:
-        key = in_household(plan, fact, run.member_id or "", run.member_role)
-        if key is not None and key[1] is None:
-            household.append(key[0])
-        else:
-            own.append(fact)
-    ask = ASK_MEMBER[lang].format(who=view.member_label)
-    return [
-        *questions_asked(plan, in_form_order(plan, household), lang),
-        *(ask + q for q in questions_asked(plan, own, lang, view.residents)),
-    ]
-
-
 @lru_cache(maxsize=8192)
 def rule_citation(rule: Rule) -> CitationOut:
     """The citation of a rule, made once per rule (rules hash by identity, cheaply)."""
@@ -259,6 +238,27 @@ def scheme_advice(view: SchemeView) -> SchemeAdvice:
         local_policy=_local_policy(view),
         conflicts=conflicts,
     )
+
+
+def _as_asked(view: SchemeView, facts: list[str]) -> list[str]:
+    """The questions for facts of a member's outcome as the intake asks them (`in_household`):
+    what the household's own questions cover in the household's words ("Welke nationaliteit
+    heeft uw partner?", "Welke inkomsten heeft u?"), the rest about the member ("Over uw
+    medebewoner: Heeft u ...?"). The member's "u" is for the explanation; a question's "u" is
+    whom the klantmanager asks, as everywhere else."""
+    run, plan, lang = view.trace, view.plan, view.lang
+    household, own = [], []
+    for fact in facts:
+        key = in_household(plan, fact, run.member_id or "", run.member_role)
+        if key is not None and key[1] is None:
+            household.append(key[0])
+        else:
+            own.append(fact)
+    ask = ASK_MEMBER[lang].format(who=view.member_label)
+    return [
+        *questions_asked(plan, in_form_order(plan, household), lang),
+        *(ask + q for q in questions_asked(plan, own, lang, view.residents)),
+    ]
 
 
 def _amount_depends_on(view: SchemeView) -> list[str]:
