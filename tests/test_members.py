@@ -232,3 +232,49 @@ def test_a_members_open_questions_name_the_others_as_the_household_knows_them() 
         for scheme in members:
             for question in scheme.missing_questions:
                 assert "nummer" not in question and "number" not in question, question
+
+
+def test_a_housemates_view_turns_round_what_is_said_towards_the_applicant_and_no_more() -> None:
+    """A housemate's relation and agreement are recorded towards the applicant. In the
+    housemate's own view the applicant is their housemate: related the other way round (a
+    child's applicant is their parent), under the same agreement (one agreement between two).
+    Another housemate's relation and agreements towards the applicant say nothing about them
+    towards this one: unknown, never carried over (art. 19a lid 1 Participatiewet reads them for
+    each kostendeler of the person judged)."""
+    data = couple()
+    data["members"] += [
+        {
+            "id": "zoon",
+            "role": "child",
+            "birth_date": "2000-05-01",
+            "relation_to_applicant": "child",
+            "written_commercial_agreement": True,
+        },
+        {
+            "id": "kamerhuurder",
+            "role": "other_resident",
+            "birth_date": "1990-01-01",
+            "relation_to_applicant": "none",
+            "written_commercial_agreement": True,
+            "commercial_tenant_same_landlord": False,
+        },
+    ]
+    view = {m.id: m for m in member_view(profile_from_dict(data), "zoon").members}
+    assert view["aanvrager"].relation_to_applicant == "parent"
+    assert view["aanvrager"].written_commercial_agreement is True
+    for other in ("echtgenote", "kamerhuurder"):
+        assert view[other].relation_to_applicant is None
+        assert view[other].written_commercial_agreement is None
+        assert view[other].commercial_tenant_same_landlord is None
+    assert view["zoon"].relation_to_applicant is None  # the person judged has no applicant
+
+
+def test_a_housemate_is_not_asked_what_their_own_record_says_towards_the_applicant() -> None:
+    advice = engine.advise(
+        read_yaml_file(ROOT / "examples" / "alleenstaande-met-huisgenoot.yaml"), DAY
+    )
+    [housemate] = [s for s in advice.outcomes_of("beschut_werk") if s.member_label]
+    asked = "\n".join(housemate.missing_questions)
+    assert "de aanvrager van u (familierelatie)" not in asked
+    assert "met de aanvrager een schriftelijke huur- of kostgangersovereenkomst" not in asked
+    assert "Woont de aanvrager echt in uw woning" in asked  # the profile does not say that

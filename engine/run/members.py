@@ -5,9 +5,11 @@ applicant (`..._aanvrager`, read from `applicant.*`). They are not rewritten per
 member is judged on a view of the profile in which that member is the applicant: a partner
 swaps places with the applicant (the household stays one household); anyone else (an adult
 child, a housemate) is the applicant of their own view, the others living with them as
-housemates, whose relation to them the profile does not say; the household's possessions, minima
-and debts are not theirs, so they are left unknown. The bundled rules then run
-unchanged, and the person schemes' outcomes of that run are the member's.
+housemates. What the profile records of a housemate towards the applicant (relation, agreement)
+holds, turned round, between that member and the applicant; between that member and anyone else
+the profile does not say it, so it is unknown. The household's possessions, minima and debts
+are not theirs, so they are left unknown. The bundled rules then run unchanged, and the person
+schemes' outcomes of that run are the member's.
 
 Who is judged: every member besides the applicant, except children known to be under
 `FROM_AGE`. 16 is the youngest age a person scheme speaks of (Wet inburgering 2021 art. 3 lid 1:
@@ -21,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.compile.plan import Plan
-from engine.model.profile import Assets, Debts, Minima, Person, Profile, Role
+from engine.model.profile import Assets, Debts, Minima, Person, Profile, Relation, Role
 from engine.run.evaluate import Trace, run
 from engine.values import age_on
 
@@ -52,16 +54,45 @@ def member_view(profile: Profile, member_id: str) -> Profile:
         return profile.model_copy(update={"members": members})
     members = [
         m.model_copy(
-            update={
-                "role": Role.applicant if m.id == member_id else Role.other_resident,
-                "relation_to_applicant": None,
-            }
+            update={"role": Role.applicant, "relation_to_applicant": None}
+            if m.id == member_id
+            else {"role": Role.other_resident, **_towards(member, m)}
         )
         for m in profile.members
     ]
     return profile.model_copy(
         update={"members": members, "assets": Assets(), "minima": Minima(), "debts": Debts()}
     )
+
+
+# A relation read the other way round: the applicant of a member's "parent" is their child.
+INVERSE = {
+    Relation.parent: Relation.child,
+    Relation.child: Relation.parent,
+    Relation.grandparent: Relation.grandchild,
+    Relation.grandchild: Relation.grandparent,
+    Relation.parent_in_law: Relation.child_in_law,
+    Relation.child_in_law: Relation.parent_in_law,
+}
+
+
+def _towards(member: Person, other: Person) -> dict[str, Any]:
+    """What the profile says of `other` as the housemate of `member`. A housemate's relation
+    and agreements are recorded towards the applicant: towards the applicant they are the
+    member's own, turned round (the agreement between the two is one agreement); towards anyone
+    else the profile does not say, so they are unknown, never another's."""
+    if other.role is not Role.applicant:
+        return {
+            "relation_to_applicant": None,
+            "written_commercial_agreement": None,
+            "commercial_tenant_same_landlord": None,
+        }
+    relation = member.relation_to_applicant
+    return {
+        "relation_to_applicant": INVERSE.get(relation, relation) if relation else None,
+        "written_commercial_agreement": member.written_commercial_agreement,
+        "commercial_tenant_same_landlord": None,  # the landlord of the applicant's rent: not said
+    }
 
 
 def judge_members(
